@@ -1,0 +1,201 @@
+"""The `clustergraph` command line: run Neo4j, migrate, seed, import and serve."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from clustergraph import location as graph_location
+from clustergraph.db import Graph, GraphUnavailable
+from clustergraph.importer.loader import ImportReport, load
+from clustergraph.migrations import migrate as apply_migrations
+from clustergraph.neo4j_local import Neo4jLocalError
+from clustergraph.paths import MODEL_FILE, SDL_FILE, SEED_DIR
+from clustergraph.settings import Settings, get_settings
+
+T = TypeVar("T")
+console = Console(stderr=True, soft_wrap=True)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(1)
+
+
+def _with_graph(settings: Settings, work: Callable[[Graph], Awaitable[T]]) -> T:
+    async def run() -> T:
+        graph = Graph.connect(graph_location.resolve(settings), timeout=600)
+        try:
+            return await work(graph)
+        finally:
+            await graph.close()
+
+    try:
+        return asyncio.run(run())
+    except GraphUnavailable as error:
+        _fail(f"Neo4j does not answer ({error}). Start it with `clustergraph neo4j start`.")
+    except Neo4jLocalError as error:
+        _fail(str(error))
+    raise AssertionError("unreachable")
+
+
+@click.group()
+def main() -> None:
+    """clustergraph: a knowledge graph of European industrial clusters, served over GraphQL."""
+
+
+@main.group()
+def neo4j() -> None:
+    """Manage the graph database this machine uses."""
+
+
+@neo4j.command("start")
+def neo4j_start() -> None:
+    """Start Neo4j (the local server, or a container when Docker answers) and wait for Bolt."""
+    settings = get_settings()
+    try:
+        where = graph_location.resolve(settings, start=True)
+    except Neo4jLocalError as error:
+        _fail(str(error))
+        return
+    click.echo(f"Neo4j answers on {where.uri} ({where.origin})")
+
+
+@neo4j.command("stop")
+def neo4j_stop() -> None:
+    """Stop the managed local Neo4j server."""
+    settings = get_settings()
+    if graph_location.choose_origin(settings) != "local":
+        _fail("Neo4j is not managed by clustergraph here (NEO4J_URI is set or Docker runs it).")
+    graph_location.local_server(settings).stop()
+    click.echo("Neo4j stopped")
+
+
+@neo4j.command("status")
+def neo4j_status() -> None:
+    """Say where the graph lives and whether it answers."""
+    settings = get_settings()
+    origin = graph_location.choose_origin(settings)
+    if origin == "local":
+        server = graph_location.local_server(settings)
+        pid = server.pid()
+        state = f"running (pid {pid})" if pid else "stopped"
+        click.echo(f"local Neo4j on {server.uri}: {state}; home {server.home}")
+        sys.exit(0 if pid else 3)
+    where = graph_location.resolve(settings)
+    click.echo(f"{origin} Neo4j at {where.uri}")
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending schema migrations (safe to run again)."""
+    applied = _with_graph(get_settings(), apply_migrations)
+    click.echo(
+        f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "schema up to date"
+    )
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} rows/s"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _import(path: Path, dry_run: bool, skip_invalid: bool) -> ImportReport:
+    with _progress_bar() as bar:
+
+        def start(total: int) -> Callable[[int], None]:
+            task = bar.add_task("importing", total=total, rate="-")
+
+            def advance(n: int) -> None:
+                bar.advance(task, n)
+                speed = bar.tasks[task].speed
+                bar.update(task, rate=f"{speed:,.0f}" if speed else "-")
+
+            return advance
+
+        report = _with_graph(
+            get_settings(),
+            lambda g: load(g, path, dry_run=dry_run, skip_invalid=skip_invalid, progress=start),
+        )
+    for rejected in report.rejected:
+        console.print(f"[red]rejected[/] {rejected}", highlight=False)
+    summary = (
+        f"{'validated' if not report.written else 'imported'} {path}: created {report.created}, "
+        f"updated {report.updated}, unchanged {report.unchanged}, rejected {len(report.rejected)}"
+    )
+    click.echo(summary)
+    if report.rejected and not report.written:
+        click.echo("nothing was written: fix the rejected rows (or pass --skip-invalid)")
+    return report
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Write the valid rows even when some are rejected.")
+def import_command(path: Path, dry_run: bool, skip_invalid: bool) -> None:
+    """Load nodes and relationships from JSON Lines or CSV files (a file or a folder)."""
+    report = _import(path, dry_run, skip_invalid)
+    sys.exit(1 if report.rejected else 0)
+
+
+@main.command()
+def seed() -> None:
+    """Load the seed graph from seed/ (idempotent)."""
+    report = _import(SEED_DIR, dry_run=False, skip_invalid=False)
+    sys.exit(1 if report.rejected else 0)
+
+
+@main.command("export-schema")
+@click.option("--output", type=click.Path(path_type=Path), default=SDL_FILE, show_default=True)
+@click.option("--model-output", type=click.Path(path_type=Path), default=MODEL_FILE, show_default=True)
+def export_schema(output: Path, model_output: Path) -> None:
+    """Write the GraphQL SDL and the data model's Markdown, both generated from the code."""
+    from clustergraph.api.schema import sdl
+    from clustergraph.model_doc import model_markdown
+
+    output.write_text(sdl(), encoding="utf-8")
+    model_output.write_text(model_markdown(), encoding="utf-8")
+    click.echo(f"wrote {output} and {model_output}")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (CLUSTERGRAPH_HOST).")
+@click.option("--port", default=None, type=int, help="Port to listen on (CLUSTERGRAPH_PORT).")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql) under uvicorn."""
+    import uvicorn
+
+    from clustergraph.app import create_app
+
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    click.echo(f"clustergraph serves GraphiQL at http://{host}:{port}/graphql")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@main.command()
+@click.pass_context
+def up(ctx: click.Context) -> None:
+    """Start Neo4j, migrate, seed, then serve: everything the quick start needs."""
+    ctx.invoke(neo4j_start)
+    ctx.invoke(migrate)
+    report = _import(SEED_DIR, dry_run=False, skip_invalid=False)
+    if report.rejected:
+        sys.exit(1)
+    ctx.invoke(serve)

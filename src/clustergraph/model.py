@@ -1,0 +1,229 @@
+"""The graph's data model: the allow-lists every Cypher query is built from.
+
+Labels, relationship types and property names reach Cypher only from here, never
+from a request. A node carries the label ``Entity`` plus exactly one kind label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+ENTITY_LABEL = "Entity"
+
+
+class Kind(StrEnum):
+    CLUSTER = "Cluster"
+    META_CLUSTER = "MetaCluster"
+    ORGANISATION = "Organisation"
+    PERSON = "Person"
+    SECTOR = "Sector"
+    PROJECT = "Project"
+    PROGRAMME = "Programme"
+    EVENT = "Event"
+    COUNTRY = "Country"
+    REGION = "Region"
+    CITY = "City"
+    SOURCE = "Source"
+
+
+ACTOR_KINDS = frozenset({Kind.CLUSTER, Kind.META_CLUSTER, Kind.ORGANISATION, Kind.PERSON})
+PLACE_KINDS = frozenset({Kind.COUNTRY, Kind.REGION, Kind.CITY})
+
+# Properties every entity may carry, with their value type.
+COMMON_PROPERTIES: dict[str, type] = {
+    "key": str,
+    "name": str,
+    "names": list,  # localized names, each "lang:value" (ISO 639-1 code, colon, name)
+    "aliases": list,
+    "country": str,  # ISO 3166-1 alpha-2 code, denormalised from the places graph
+    "description": str,
+    "url": str,
+    "synthetic": bool,
+}
+
+# Properties only some kinds carry.
+KIND_PROPERTIES: dict[Kind, dict[str, type]] = {
+    Kind.CLUSTER: {},
+    Kind.META_CLUSTER: {"status": str},  # "formed" or "proposed"
+    Kind.ORGANISATION: {"acronym": str, "address": str},
+    Kind.PERSON: {"title": str},
+    Kind.SECTOR: {},
+    Kind.PROJECT: {
+        "acronym": str,
+        "startDate": str,
+        "endDate": str,
+        "durationMonths": int,
+        "priority": str,
+        "areaOfIntervention": str,
+        "website": str,
+    },
+    Kind.PROGRAMME: {"acronym": str},
+    Kind.EVENT: {"startDate": str, "endDate": str, "topics": list, "participantsOver": int},
+    Kind.COUNTRY: {"code": str},
+    Kind.REGION: {"nutsLevel": int},
+    Kind.CITY: {},
+    Kind.SOURCE: {"publisher": str, "language": str, "title": str, "sourceId": str},
+}
+
+
+@dataclass(frozen=True)
+class RelType:
+    name: str
+    starts: frozenset[Kind]
+    ends: frozenset[Kind]
+    properties: dict[str, type]
+    cooperation: bool
+    description: str
+    # Properties that, with the two ends, tell one relationship of this type from another.
+    identity: tuple[str, ...] = ()
+
+
+def _rel(
+    name: str,
+    starts: set[Kind] | frozenset[Kind],
+    ends: set[Kind] | frozenset[Kind],
+    description: str,
+    properties: dict[str, type] | None = None,
+    cooperation: bool = False,
+    identity: tuple[str, ...] = (),
+) -> RelType:
+    return RelType(
+        name, frozenset(starts), frozenset(ends), properties or {}, cooperation, description, identity
+    )
+
+
+_ORGS = {Kind.ORGANISATION, Kind.CLUSTER}
+_ANY = set(Kind)
+
+# Properties every relationship may carry.
+COMMON_REL_PROPERTIES: dict[str, type] = {"sources": list, "synthetic": bool}
+
+REL_TYPES: dict[str, RelType] = {
+    r.name: r
+    for r in [
+        _rel(
+            "PARTNER_IN",
+            _ORGS,
+            {Kind.PROJECT},
+            "an organisation is a partner of a project",
+            {"role": str, "partnerNumber": int},
+            cooperation=True,
+        ),
+        _rel(
+            "PARTICIPATES_IN",
+            {Kind.CLUSTER},
+            {Kind.PROJECT},
+            "a cluster takes part in (is supported by) a project",
+            {"via": str},
+            cooperation=True,
+        ),
+        _rel(
+            "ENGAGES",
+            {Kind.ORGANISATION},
+            {Kind.CLUSTER},
+            "an organisation engaged a cluster in a project",
+            {"project": str},
+            cooperation=True,
+        ),
+        _rel(
+            "REPRESENTS",
+            {Kind.PERSON},
+            _ORGS,
+            "a person represents a cluster or organisation",
+            {"role": str},
+            cooperation=True,
+        ),
+        _rel(
+            "CONTACT_FOR",
+            {Kind.PERSON},
+            {Kind.ORGANISATION, Kind.PROJECT},
+            "a person is the contact of an organisation (in a project)",
+            {"project": str},
+            cooperation=True,
+        ),
+        _rel(
+            "MEMBER_OF",
+            _ORGS,
+            _ORGS | {Kind.META_CLUSTER},
+            "a member of a cluster, organisation or meta-cluster",
+            {"since": str},
+            cooperation=True,
+        ),
+        _rel(
+            "FORMED_IN",
+            {Kind.META_CLUSTER},
+            {Kind.PROJECT},
+            "a meta-cluster was formed or proposed in a project",
+            cooperation=True,
+        ),
+        _rel(
+            "ORGANISED",
+            _ORGS,
+            {Kind.EVENT},
+            "an organisation organised an event",
+            cooperation=True,
+        ),
+        _rel(
+            "PARTICIPATED_IN",
+            _ORGS | {Kind.PERSON},
+            {Kind.EVENT},
+            "an actor took part in an event",
+            cooperation=True,
+        ),
+        _rel("EVENT_OF", {Kind.EVENT}, {Kind.PROJECT}, "an event belongs to a project", cooperation=True),
+        _rel(
+            "PRESENTED",
+            {Kind.EVENT},
+            {Kind.META_CLUSTER},
+            "a meta-cluster was presented at an event",
+            cooperation=True,
+        ),
+        _rel("FUNDED_BY", {Kind.PROJECT}, {Kind.PROGRAMME}, "a project is funded by a programme"),
+        _rel("IN_SECTOR", _ORGS | {Kind.META_CLUSTER}, {Kind.SECTOR}, "works in a sector"),
+        _rel(
+            "TARGETS_SECTOR",
+            {Kind.PROJECT},
+            {Kind.SECTOR},
+            "a sector a project identified as a key industry",
+        ),
+        _rel("LOCATED_IN", _ORGS, PLACE_KINDS, "an actor is located in a place"),
+        _rel("HELD_IN", {Kind.EVENT}, PLACE_KINDS, "an event took place in a place"),
+        _rel("IN_REGION", {Kind.CITY}, {Kind.REGION}, "a city lies in a region"),
+        _rel("IN_COUNTRY", {Kind.REGION, Kind.CITY}, {Kind.COUNTRY}, "a region or city lies in a country"),
+        _rel(
+            "SOURCED_FROM",
+            _ANY - {Kind.SOURCE},
+            {Kind.SOURCE},
+            "an entity is stated by a source",
+        ),
+        _rel(
+            "CLAIMS",
+            {Kind.SOURCE},
+            _ANY - {Kind.SOURCE},
+            "a source states a value of an entity's property (kept where sources disagree)",
+            {"property": str, "value": str, "unit": str, "note": str},
+            identity=("property",),
+        ),
+    ]
+}
+
+COOPERATION_TYPES: tuple[str, ...] = tuple(n for n, r in REL_TYPES.items() if r.cooperation)
+
+# Kept out of neighbourhoods unless asked for: provenance is shown as `sources`.
+PROVENANCE_TYPES: tuple[str, ...] = ("SOURCED_FROM", "CLAIMS")
+
+
+def properties_of(kind: Kind) -> dict[str, type]:
+    return {**COMMON_PROPERTIES, **KIND_PROPERTIES[kind]}
+
+
+def rel_properties_of(rel_type: str) -> dict[str, type]:
+    return {**COMMON_REL_PROPERTIES, **REL_TYPES[rel_type].properties}
+
+
+def kind_of_labels(labels: list[str]) -> Kind | None:
+    for label in labels:
+        if label in Kind._value2member_map_:
+            return Kind(label)
+    return None

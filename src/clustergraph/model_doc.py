@@ -1,0 +1,70 @@
+"""The data model written out as Markdown (schema/MODEL.md), generated from `clustergraph.model`."""
+
+from __future__ import annotations
+
+from clustergraph.model import (
+    COMMON_PROPERTIES,
+    COMMON_REL_PROPERTIES,
+    KIND_PROPERTIES,
+    REL_TYPES,
+    Kind,
+)
+
+_TYPE = {str: "string", int: "integer", bool: "boolean", list: "list of strings"}
+
+
+def _props(props: dict[str, type]) -> str:
+    return ", ".join(f"`{name}` ({_TYPE[t]})" for name, t in props.items()) or "-"
+
+
+def model_markdown() -> str:
+    lines = [
+        "# Data model",
+        "",
+        "Generated from `src/clustergraph/model.py` by `clustergraph export-schema`; do not edit.",
+        "",
+        "Every node has the label `Entity` and one kind label. Every relationship carries",
+        "`sources` (the keys of the `Source` nodes that state it); every entity points to its",
+        "sources with `SOURCED_FROM`. Where sources disagree on a value, each `Source` keeps",
+        "its own value in a `CLAIMS` relationship.",
+        "",
+        "```mermaid",
+        "graph LR",
+    ]
+    for rel in REL_TYPES.values():
+        if rel.name in {"SOURCED_FROM", "CLAIMS"}:
+            continue
+        for start in sorted(rel.starts):
+            for end in sorted(rel.ends):
+                lines.append(f"  {start.value} -->|{rel.name}| {end.value}")
+    lines += [
+        "  Entity -->|SOURCED_FROM| Source",
+        "  Source -->|CLAIMS| Entity",
+        "```",
+        "",
+        "## Kinds (node labels)",
+        "",
+        f"All kinds: {_props(COMMON_PROPERTIES)}.",
+        "",
+        "| kind | its own properties |",
+        "| --- | --- |",
+    ]
+    lines += [f"| `{kind.value}` | {_props(KIND_PROPERTIES[kind])} |" for kind in Kind]
+    lines += [
+        "",
+        "## Relationship types",
+        "",
+        f"All relationships: {_props(COMMON_REL_PROPERTIES)}. *Cooperation* types are the ones",
+        "cooperation paths, partners and the cooperation matrix follow.",
+        "",
+        "| type | from | to | properties | cooperation | meaning |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for rel in REL_TYPES.values():
+        starts = ", ".join(sorted(k.value for k in rel.starts))
+        ends = ", ".join(sorted(k.value for k in rel.ends))
+        coop = "yes" if rel.cooperation else ""
+        lines.append(
+            f"| `{rel.name}` | {starts} | {ends} | {_props(rel.properties)} | {coop} | {rel.description} |"
+        )
+    return "\n".join(lines) + "\n"

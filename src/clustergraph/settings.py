@@ -1,0 +1,61 @@
+"""Every setting of the service, read from environment variables and an optional `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    import os
+
+    base = os.environ.get(var)
+    return Path(base) if base else Path.home() / fallback
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Where the graph lives: an explicit server wins over everything else.
+    neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+
+    # The managed local Neo4j server (used when NEO4J_URI is unset and no Docker engine answers).
+    home: Path = Field(
+        default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "clustergraph",
+        validation_alias="CLUSTERGRAPH_HOME",
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "clustergraph",
+        validation_alias="CLUSTERGRAPH_CACHE",
+    )
+    bolt_port: int = Field(default=7687, validation_alias="CLUSTERGRAPH_BOLT_PORT")
+    neo4j_heap: str = Field(default="512m", validation_alias="CLUSTERGRAPH_NEO4J_HEAP")
+    neo4j_pagecache: str = Field(default="256m", validation_alias="CLUSTERGRAPH_NEO4J_PAGECACHE")
+    java_home: Path | None = Field(default=None, validation_alias="CLUSTERGRAPH_JAVA_HOME")
+    neo4j_start_timeout: float = Field(default=120.0, validation_alias="CLUSTERGRAPH_NEO4J_START_TIMEOUT")
+    use_docker: str = Field(default="auto", validation_alias="CLUSTERGRAPH_USE_DOCKER")
+
+    # The HTTP service.
+    host: str = Field(default="127.0.0.1", validation_alias="CLUSTERGRAPH_HOST")
+    port: int = Field(default=8000, validation_alias="CLUSTERGRAPH_PORT")
+    query_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_QUERY_TIMEOUT")
+
+    # Bounds on what one GraphQL request may ask for.
+    max_query_depth: int = Field(default=12, validation_alias="CLUSTERGRAPH_MAX_QUERY_DEPTH")
+    max_query_tokens: int = Field(default=2000, validation_alias="CLUSTERGRAPH_MAX_QUERY_TOKENS")
+    max_page_size: int = Field(default=100, validation_alias="CLUSTERGRAPH_MAX_PAGE_SIZE")
+    max_hops: int = Field(default=6, validation_alias="CLUSTERGRAPH_MAX_HOPS")
+    max_neighbourhood_depth: int = Field(default=3, validation_alias="CLUSTERGRAPH_MAX_NEIGHBOURHOOD_DEPTH")
+    max_neighbourhood_limit: int = Field(default=500, validation_alias="CLUSTERGRAPH_MAX_NEIGHBOURHOOD_LIMIT")
+    max_paths: int = Field(default=20, validation_alias="CLUSTERGRAPH_MAX_PATHS")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,47 @@
+"""The console script, run as a user runs it, against the test suite's Neo4j."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from clustergraph.location import GraphLocation
+
+
+def run_cli(location: GraphLocation, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "NEO4J_URI": location.uri,
+        "NEO4J_USER": location.user,
+        "NEO4J_PASSWORD": location.password,
+        "NEO4J_DATABASE": location.database,
+    }
+    command = [str(Path(sys.executable).with_name("clustergraph")), *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_migrate_twice_is_safe(location: GraphLocation, graph: object) -> None:
+    first = run_cli(location, "migrate")
+    assert first.returncode == 0, first.stderr
+    assert "schema up to date" in first.stdout
+
+
+def test_seed_reports_an_idempotent_load(location: GraphLocation, graph: object) -> None:
+    result = run_cli(location, "seed")
+    assert result.returncode == 0, result.stderr
+    assert "created 0, updated 0" in result.stdout
+    assert "rejected 0" in result.stdout
+
+
+def test_import_dry_run_names_file_line_and_reason(
+    location: GraphLocation, graph: object, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"type": "node", "kind": "Cluster", "key": "cluster:ok", "properties": {"name": "OK"}, "sources": ["source:s1"]}\n'
+        '{"type": "node", "kind": "Galaxy", "key": "galaxy:x", "properties": {"name": "X"}, "sources": ["source:s1"]}\n'
+    )
+    result = run_cli(location, "import", str(bad))
+    assert result.returncode == 1
+    assert f"{bad}:2" in result.stderr and "kind" in result.stderr
+    assert "nothing was written" in result.stdout

@@ -1,0 +1,32 @@
+from clustergraph.db import Graph
+from clustergraph.migrations import discover, migrate
+from clustergraph.model import Kind
+
+
+async def test_every_kind_has_a_unique_key_constraint(graph: Graph) -> None:
+    rows = await graph.read(
+        "SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
+        "WHERE type = 'UNIQUENESS' RETURN labelsOrTypes[0] AS label, properties AS props"
+    )
+    constrained = {r["label"] for r in rows if r["props"] == ["key"]}
+    assert {k.value for k in Kind} | {"Entity"} <= constrained
+
+
+async def test_migrations_are_recorded_and_run_once(graph: Graph) -> None:
+    assert await migrate(graph) == []
+    recorded = await graph.read("MATCH (m:Migration) RETURN m.id AS id ORDER BY id")
+    assert [r["id"] for r in recorded] == [m.id for m in discover()]
+
+
+async def test_fulltext_index_folds_case_and_diacritics(graph: Graph) -> None:
+    rows = await graph.read(
+        "SHOW FULLTEXT INDEXES YIELD name, options WHERE name = 'entity_names' "
+        "RETURN options.indexConfig['fulltext.analyzer'] AS analyzer"
+    )
+    assert rows == [{"analyzer": "standard-folding"}]
+    for query, expected in [("skalacka", "Kinga Skałacka"), ("SKAŁACKA", "Kinga Skałacka"), ("Usti", "Ústí")]:
+        hits = await graph.read(
+            "CALL db.index.fulltext.queryNodes('entity_names', $q) YIELD node RETURN node.name AS name",
+            {"q": query},
+        )
+        assert any(expected in h["name"] for h in hits), (query, hits)
