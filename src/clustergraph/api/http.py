@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 
 from clustergraph.api.context import Context
+from clustergraph.api.errors import SERVICE_UNAVAILABLE
 from clustergraph.api.schema import build_schema
 from clustergraph.settings import Settings
 
@@ -23,6 +25,24 @@ class ClusterGraphQL(GraphQL[Context, None]):
             graph=request.app.state.graph,
             settings=request.app.state.settings,
         )
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        # A read that failed only because Neo4j is down is the service's fault, not the request's.
+        if _codes(response_data) & {SERVICE_UNAVAILABLE}:
+            response.status_code = 503
+        return response
+
+
+def _codes(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> set[str]:
+    responses = data if isinstance(data, list) else [data]
+    return {
+        str((cast(dict[str, Any], error).get("extensions") or {}).get("code"))
+        for response in responses
+        for error in (response.get("errors") or [])
+    }
 
 
 def graphql_app(settings: Settings, **options: Any) -> ClusterGraphQL:

@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
-import strawberry
+from typing import Any
 
+import strawberry
+from strawberry.extensions import MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+
+from clustergraph.api.errors import ErrorCodes
+from clustergraph.api.extensions import CypherQueryCount
+from clustergraph.api.query import Query
+from clustergraph.api.types import ENTITY_TYPES
 from clustergraph.settings import Settings, get_settings
 
 
-@strawberry.type
-class Query:
-    @strawberry.field(description="The service's version.")
-    def version(self) -> str:
-        from clustergraph import __version__
-
-        return __version__
+def read_field(obj: Any, name: str) -> Any:
+    """Results are the dicts Cypher returned, or small Python objects."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
-    return strawberry.Schema(query=Query)
+    return strawberry.Schema(
+        query=Query,
+        types=ENTITY_TYPES,
+        config=StrawberryConfig(default_resolver=read_field),
+        extensions=[
+            ErrorCodes,
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            CypherQueryCount,
+        ],
+    )
 
 
 def sdl() -> str:

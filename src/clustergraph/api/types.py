@@ -1,0 +1,500 @@
+"""The schema's types: plain Strawberry classes, each field tagged with how it maps onto the graph.
+
+Resolvers here only read what the root field's single Cypher query already returned
+(a nested dict per entity): scalars under their Python name, every other field under
+its response key (so aliases with different arguments never collide).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, cast
+
+import strawberry
+from strawberry.types import Info
+
+from clustergraph.model import REL_TYPES, Kind
+from clustergraph.translate.cursors import encode_cursor, global_id
+from clustergraph.translate.specs import (
+    AnyRelated,
+    Claims,
+    ClaimSource,
+    CoPartners,
+    CountryOf,
+    Derived,
+    Direction,
+    EdgeNode,
+    Property,
+    Related,
+    Sources,
+)
+from clustergraph.translate.specs import Spec as GraphSpec
+
+Row = dict[str, Any]
+
+EntityKind = strawberry.enum(Kind, name="EntityKind", description="The kinds of entity in the graph.")
+RelationshipType: Any = strawberry.enum(
+    cast(Any, Enum("RelationshipType", {name: name for name in REL_TYPES})),
+    name="RelationshipType",
+    description="The relationship types of the graph (see schema/MODEL.md).",
+)
+RelationshipDirection = strawberry.enum(
+    Direction, name="Direction", description="Which way a relationship points."
+)
+
+
+def graph(spec: GraphSpec) -> dict[str, GraphSpec]:
+    return {"graph": spec}
+
+
+# -- generic resolvers ------------------------------------------------------------------
+
+
+def by_response_key(root: strawberry.Parent[Row], info: Info) -> Any:
+    return root.get(str(info.path.key))
+
+
+def paginated(data: Row | None) -> Row | None:
+    """Give a projected connection its cursors and page info."""
+    if data is None:
+        return None
+    offset = int(data.get("offset") or 0)
+    edges = data.get("edges") or []
+    for index, edge in enumerate(edges):
+        edge["cursor"] = encode_cursor(offset + index + 1)
+    total = int(data.get("total_count") or 0)
+    count = len(edges) if "edges" in data else len(data.get("nodes") or [])
+    data["page_info"] = {
+        "has_next_page": offset + count < total,
+        "has_previous_page": offset > 0,
+        "start_cursor": encode_cursor(offset + 1) if count else None,
+        "end_cursor": encode_cursor(offset + count) if count else None,
+    }
+    return data
+
+
+def connection_field(
+    root: strawberry.Parent[Row],
+    info: Info,
+    first: int | None = None,
+    after: str | None = None,
+) -> Any:
+    return paginated(root.get(str(info.path.key)))
+
+
+def typed_relationships(
+    root: strawberry.Parent[Row],
+    info: Info,
+    types: list[RelationshipType] | None = None,  # type: ignore[valid-type]
+    direction: RelationshipDirection = Direction.BOTH,  # type: ignore[valid-type]
+    first: int | None = None,
+    after: str | None = None,
+) -> Any:
+    return paginated(root.get(str(info.path.key)))
+
+
+def related(*types: str, direction: Direction, targets: tuple[Kind, ...] = (), description: str) -> Any:
+    return strawberry.field(
+        resolver=connection_field,
+        description=description,
+        metadata=graph(Related(types, direction, targets)),
+    )
+
+
+def related_one(
+    *types: str,
+    direction: Direction,
+    targets: tuple[Kind, ...] = (),
+    role: str | None = None,
+    description: str,
+) -> Any:
+    return strawberry.field(
+        resolver=by_response_key,
+        description=description,
+        metadata=graph(Related(types, direction, targets, role=role, single=True)),
+    )
+
+
+# -- small value types -------------------------------------------------------------------
+
+
+@strawberry.type(description="A name in one language.")
+class LocalizedName:
+    language: str = strawberry.field(description="ISO 639-1 code")
+    value: str
+
+
+@strawberry.type(description="Where a page of a list stands.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+# -- Node and Entity --------------------------------------------------------------------------
+
+
+@strawberry.interface(description="An object with a global id (Relay).")
+class Node:
+    id: strawberry.ID = strawberry.field(  # type: ignore[assignment]
+        description="Global id; `node(id:)` fetches it.",
+        metadata=graph(Derived()),
+        resolver=lambda root: global_id(root["_kind"], root["key"]),  # type: ignore[misc]
+    )
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, dict) and obj.get("_kind") == cls.__name__
+
+
+def _names(root: strawberry.Parent[Row]) -> list[LocalizedName]:
+    names = []
+    for entry in root.get("names") or []:
+        language, _, value = entry.partition(":")
+        names.append(LocalizedName(language=language, value=value))
+    return names
+
+
+def _kind(root: strawberry.Parent[Row]) -> Kind:
+    return Kind(root["_kind"])
+
+
+@strawberry.interface(description="Anything the graph holds facts about.")
+class Entity(Node):
+    key: str = strawberry.field(description="Stable key, such as `cluster:euroregion-beskidy`.")
+    name: str = strawberry.field(description="The name in its original language.")
+    names: list[LocalizedName] = strawberry.field(
+        resolver=_names,
+        description="The name in each language a source gives.",
+        metadata=graph(Property("names", True)),
+    )
+    aliases: list[str] = strawberry.field(
+        description="Other names: acronyms, spellings.", metadata=graph(Property("aliases", True))
+    )
+    kind: EntityKind = strawberry.field(resolver=_kind, metadata=graph(Derived()))  # type: ignore[valid-type]
+    country_code: str | None = strawberry.field(
+        description="ISO 3166-1 alpha-2 code of its country, where it has one.",
+        metadata=graph(Property("country")),
+    )
+    country: Annotated[Country, strawberry.lazy("clustergraph.api.types")] | None = strawberry.field(
+        resolver=by_response_key, description="Its country, where it has one.", metadata=graph(CountryOf())
+    )
+    description: str | None
+    url: str | None
+    synthetic: bool | None = strawberry.field(description="True for generated (not sourced) data.")
+    sources: list[Annotated[Source, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
+        resolver=by_response_key, description="The sources that state this entity.", metadata=graph(Sources())
+    )
+    claims: list[Claim] = strawberry.field(
+        resolver=by_response_key,
+        description="Values that sources state about this entity, each with its source (kept where they disagree).",
+        metadata=graph(Claims()),
+    )
+    relationships: RelationshipConnection = strawberry.field(
+        resolver=typed_relationships,
+        description="Every relationship of this entity, optionally of some types and one direction.",
+        metadata=graph(AnyRelated()),
+    )
+
+
+# -- relationships --------------------------------------------------------------------------
+
+
+@strawberry.type(description="A relationship seen from one of its ends, with its properties.")
+class RelationshipEdge:
+    cursor: str = strawberry.field(metadata=graph(Derived()))
+    type: RelationshipType = strawberry.field(  # type: ignore[valid-type]
+        resolver=lambda root: root["_type"],  # type: ignore[misc]
+        metadata=graph(Derived()),
+    )
+    direction: RelationshipDirection = strawberry.field(  # type: ignore[valid-type]
+        resolver=lambda root: Direction(root["_direction"]),  # type: ignore[misc]
+        metadata=graph(Derived()),
+        description="OUT when the relationship points from the entity asked about to `node`.",
+    )
+    node: Entity = strawberry.field(resolver=by_response_key, metadata=graph(EdgeNode()))
+    role: str | None = strawberry.field(description="PARTNER_IN: lead or partner; REPRESENTS: the role.")
+    partner_number: int | None = strawberry.field(
+        description="PARTNER_IN: the partner's number in the project."
+    )
+    via: str | None = strawberry.field(
+        description="PARTICIPATES_IN: key of the organisation that engaged the cluster."
+    )
+    project: str | None = strawberry.field(description="ENGAGES, CONTACT_FOR: key of the project.")
+    since: str | None
+    sources: list[Annotated[Source, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
+        resolver=by_response_key,
+        description="The sources that state this relationship.",
+        metadata=graph(Sources()),
+    )
+
+
+@strawberry.type(description="A page of relationships.")
+class RelationshipConnection:
+    total_count: int = strawberry.field(metadata=graph(Derived()))
+    page_info: PageInfo = strawberry.field(metadata=graph(Derived()))
+    edges: list[RelationshipEdge]
+    nodes: list[Entity] = strawberry.field(resolver=by_response_key)
+
+
+@strawberry.type(description="A value one source states about an entity.")
+class Claim:
+    property: str
+    value: str
+    unit: str | None
+    note: str | None
+    source: Annotated[Source, strawberry.lazy("clustergraph.api.types")] = strawberry.field(
+        resolver=by_response_key, metadata=graph(ClaimSource())
+    )
+
+
+@strawberry.type(description="An actor that shares at least one project with another.")
+class PartnerEdge:
+    cursor: str = strawberry.field(metadata=graph(Derived()))
+    node: Entity = strawberry.field(resolver=by_response_key, metadata=graph(EdgeNode()))
+    projects: list[Annotated[Project, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
+        resolver=by_response_key, description="The projects both take part in."
+    )
+
+
+@strawberry.type(description="A page of partners.")
+class PartnerConnection:
+    total_count: int = strawberry.field(metadata=graph(Derived()))
+    page_info: PageInfo = strawberry.field(metadata=graph(Derived()))
+    edges: list[PartnerEdge]
+    nodes: list[Entity] = strawberry.field(resolver=by_response_key)
+
+
+_OUT, _IN = Direction.OUT, Direction.IN
+_ACTORS = (Kind.CLUSTER, Kind.ORGANISATION)
+_COOPERATION_IN_PROJECTS = ("PARTNER_IN", "PARTICIPATES_IN")
+
+
+def partners_field(description: str) -> Any:
+    return strawberry.field(resolver=connection_field, description=description, metadata=graph(CoPartners()))
+
+
+# -- the kinds ------------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A cluster: a group of firms and institutions of one field and place.")
+class Cluster(Entity):
+    representatives: RelationshipConnection = related(
+        "REPRESENTS", direction=_IN, description="People who represent the cluster."
+    )
+    members: RelationshipConnection = related(
+        "MEMBER_OF", direction=_IN, description="Members of the cluster."
+    )
+    member_of: RelationshipConnection = related(
+        "MEMBER_OF", direction=_OUT, description="Organisations and meta-clusters the cluster is a member of."
+    )
+    meta_clusters: RelationshipConnection = related(
+        "MEMBER_OF",
+        direction=_OUT,
+        targets=(Kind.META_CLUSTER,),
+        description="Meta-clusters the cluster belongs to.",
+    )
+    sectors: RelationshipConnection = related(
+        "IN_SECTOR", direction=_OUT, description="Sectors of the cluster."
+    )
+    projects: RelationshipConnection = related(
+        *_COOPERATION_IN_PROJECTS, direction=_OUT, description="Projects the cluster takes part in."
+    )
+    engaged_by: RelationshipConnection = related(
+        "ENGAGES", direction=_IN, description="Organisations that engaged the cluster in a project."
+    )
+    events: RelationshipConnection = related(
+        "ORGANISED",
+        "PARTICIPATED_IN",
+        direction=_OUT,
+        description="Events the cluster organised or attended.",
+    )
+    partners: PartnerConnection = partners_field("Actors that share a project with the cluster.")
+
+
+@strawberry.type(description="A transnational grouping of clusters of one sector.")
+class MetaCluster(Entity):
+    status: str | None = strawberry.field(description="formed or proposed")
+    sectors: RelationshipConnection = related("IN_SECTOR", direction=_OUT, description="Its sector.")
+    members: RelationshipConnection = related("MEMBER_OF", direction=_IN, description="Member clusters.")
+    projects: RelationshipConnection = related(
+        "FORMED_IN", direction=_OUT, description="Projects in which it was formed or proposed."
+    )
+    presented_at: RelationshipConnection = related(
+        "PRESENTED", direction=_IN, description="Events that presented it."
+    )
+
+
+@strawberry.type(description="An organisation: agency, chamber, company, association, research body.")
+class Organisation(Entity):
+    acronym: str | None
+    address: str | None
+    projects: RelationshipConnection = related(
+        "PARTNER_IN", direction=_OUT, description="Projects it is a partner of (edge: role, partnerNumber)."
+    )
+    partners: PartnerConnection = partners_field("Actors that share a project with the organisation.")
+    region: Region | None = related_one(
+        "LOCATED_IN", direction=_OUT, targets=(Kind.REGION,), description="Its NUTS region."
+    )
+    city: City | None = related_one(
+        "LOCATED_IN", direction=_OUT, targets=(Kind.CITY,), description="Its seat."
+    )
+    representatives: RelationshipConnection = related(
+        "REPRESENTS", direction=_IN, description="People who represent it."
+    )
+    contacts: RelationshipConnection = related(
+        "CONTACT_FOR", direction=_IN, description="Its contact people."
+    )
+    engages: RelationshipConnection = related(
+        "ENGAGES", direction=_OUT, description="Clusters it engaged in a project."
+    )
+    events: RelationshipConnection = related(
+        "ORGANISED", "PARTICIPATED_IN", direction=_OUT, description="Events it organised or attended."
+    )
+    members: RelationshipConnection = related("MEMBER_OF", direction=_IN, description="Its members.")
+    member_of: RelationshipConnection = related(
+        "MEMBER_OF", direction=_OUT, description="What it is a member of."
+    )
+    sectors: RelationshipConnection = related("IN_SECTOR", direction=_OUT, description="Its sectors.")
+
+
+@strawberry.type(description="A person.")
+class Person(Entity):
+    title: str | None = strawberry.field(description="Form of address or title as the source gives it.")
+    represents: RelationshipConnection = related(
+        "REPRESENTS", direction=_OUT, description="Clusters and organisations the person represents."
+    )
+    contact_for: RelationshipConnection = related(
+        "CONTACT_FOR", direction=_OUT, description="Organisations or projects the person is the contact of."
+    )
+    events: RelationshipConnection = related(
+        "PARTICIPATED_IN", direction=_OUT, description="Events attended."
+    )
+
+
+@strawberry.type(description="An industrial sector.")
+class Sector(Entity):
+    meta_clusters: RelationshipConnection = related(
+        "IN_SECTOR", direction=_IN, targets=(Kind.META_CLUSTER,), description="Meta-clusters of this sector."
+    )
+    members: RelationshipConnection = related(
+        "IN_SECTOR", direction=_IN, targets=_ACTORS, description="Clusters and organisations in this sector."
+    )
+    projects: RelationshipConnection = related(
+        "TARGETS_SECTOR", direction=_IN, description="Projects that identified this sector as a key industry."
+    )
+
+
+@strawberry.type(description="A funded cooperation project.")
+class Project(Entity):
+    acronym: str | None
+    start_date: str | None
+    end_date: str | None
+    duration_months: int | None
+    priority: str | None
+    area_of_intervention: str | None
+    website: str | None
+    programme: Programme | None = related_one(
+        "FUNDED_BY", direction=_OUT, description="The programme that funds it."
+    )
+    lead_partner: Organisation | None = related_one(
+        "PARTNER_IN",
+        direction=_IN,
+        targets=(Kind.ORGANISATION,),
+        role="lead",
+        description="The lead partner.",
+    )
+    partners: RelationshipConnection = related(
+        "PARTNER_IN", direction=_IN, description="Its partners (edge: role, partnerNumber, sources)."
+    )
+    clusters: RelationshipConnection = related(
+        "PARTICIPATES_IN", direction=_IN, description="Clusters taking part (edge: via)."
+    )
+    events: RelationshipConnection = related("EVENT_OF", direction=_IN, description="Its events.")
+    meta_clusters: RelationshipConnection = related(
+        "FORMED_IN", direction=_IN, description="Meta-clusters formed or proposed in it."
+    )
+    sectors: RelationshipConnection = related(
+        "TARGETS_SECTOR", direction=_OUT, description="Key industries it identified."
+    )
+    contacts: RelationshipConnection = related("CONTACT_FOR", direction=_IN, description="Contact people.")
+
+
+@strawberry.type(description="A funding programme.")
+class Programme(Entity):
+    acronym: str | None
+    projects: RelationshipConnection = related("FUNDED_BY", direction=_IN, description="Projects it funds.")
+
+
+@strawberry.type(description="A meeting, conference or other event.")
+class Event(Entity):
+    start_date: str | None
+    end_date: str | None
+    topics: list[str] = strawberry.field(metadata=graph(Property("topics", True)))
+    participants_over: int | None = strawberry.field(description="More than this many people took part.")
+    project: Project | None = related_one(
+        "EVENT_OF", direction=_OUT, description="The project it belongs to."
+    )
+    organisers: RelationshipConnection = related("ORGANISED", direction=_IN, description="Who organised it.")
+    participants: RelationshipConnection = related(
+        "PARTICIPATED_IN", direction=_IN, description="Who took part."
+    )
+    presented: RelationshipConnection = related(
+        "PRESENTED", direction=_OUT, description="Meta-clusters presented there."
+    )
+    place: Entity | None = related_one("HELD_IN", direction=_OUT, description="Where it took place.")
+
+
+@strawberry.type(description="A country.")
+class Country(Entity):
+    code: str = strawberry.field(description="ISO 3166-1 alpha-2 code.")
+    regions: RelationshipConnection = related(
+        "IN_COUNTRY", direction=_IN, targets=(Kind.REGION,), description="Its regions."
+    )
+    cities: RelationshipConnection = related(
+        "IN_COUNTRY", direction=_IN, targets=(Kind.CITY,), description="Cities."
+    )
+
+
+@strawberry.type(description="A NUTS region.")
+class Region(Entity):
+    nuts_level: int | None
+    cities: RelationshipConnection = related("IN_REGION", direction=_IN, description="Cities in the region.")
+    actors: RelationshipConnection = related("LOCATED_IN", direction=_IN, description="Actors located there.")
+
+
+@strawberry.type(description="A city.")
+class City(Entity):
+    region: Region | None = related_one("IN_REGION", direction=_OUT, description="Its region.")
+    actors: RelationshipConnection = related("LOCATED_IN", direction=_IN, description="Actors seated there.")
+    events: RelationshipConnection = related("HELD_IN", direction=_IN, description="Events held there.")
+
+
+@strawberry.type(description="A source of facts: an article, a web page.")
+class Source(Entity):
+    publisher: str | None
+    language: str | None
+    title: str | None
+    source_id: str | None = strawberry.field(
+        description="Its label in ../shared/reference/FACTS.md, e.g. S1."
+    )
+    states: RelationshipConnection = related(
+        "SOURCED_FROM", direction=_IN, description="Entities this source states."
+    )
+
+
+ENTITY_TYPES: list[type] = [
+    Cluster,
+    MetaCluster,
+    Organisation,
+    Person,
+    Sector,
+    Project,
+    Programme,
+    Event,
+    Country,
+    Region,
+    City,
+    Source,
+]

@@ -1,0 +1,300 @@
+"""The read queries behind each GraphQL root field: one Cypher query per root field.
+
+Each builder takes the plans of what the request selected and returns the query text
+and its parameters. Hop and depth bounds cannot be Cypher parameters, so they are
+written from the fixed table `BOUNDS`, never from request text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from clustergraph.cypher.projection import COOPERATION_IN_PROJECTS, Emitter, kind_label, rel_label
+from clustergraph.model import ENTITY_LABEL, Kind
+from clustergraph.translate.plan import EdgePlan, KindPlans, Page, Scalar
+
+BOUNDS: dict[int, str] = {n: str(n) for n in range(1, 21)}
+_RANK = f"head([label IN labels(%s) WHERE label <> '{ENTITY_LABEL}'])"
+
+
+@dataclass(frozen=True)
+class CypherQuery:
+    text: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    countries: tuple[str, ...] | None = None
+    sector: str | None = None
+    project: str | None = None
+
+
+@dataclass(frozen=True)
+class ConnectionPlans:
+    """What a root connection selects: its edges' node and its `nodes`."""
+
+    edge_node: tuple[str, KindPlans] | None
+    nodes: tuple[str, KindPlans] | None
+
+
+def _bound(n: int) -> str:
+    return BOUNDS[n]
+
+
+def _types(types: tuple[str, ...]) -> str:
+    return "|".join(rel_label(t) for t in types)
+
+
+def entity(key: str, plans: KindPlans) -> CypherQuery:
+    e = Emitter()
+    text = f"MATCH (n:{ENTITY_LABEL} {{key: {e.param(key)}}}) RETURN {e.node('n', plans)} AS result"
+    return CypherQuery(text, e.params)
+
+
+def _page_items(e: Emitter, var: str, plans: ConnectionPlans, *extra: str) -> str:
+    items = list(extra)
+    if plans.edge_node:
+        items.append(f"node: {e.node(var, plans.edge_node[1])}")
+    if plans.nodes:
+        items.append(f"listed: {e.node(var, plans.nodes[1])}")
+    return "{" + ", ".join(items) + "}"
+
+
+def entity_list(
+    kind: Kind, where: ListFilter, descending: bool, page: Page, plans: ConnectionPlans
+) -> CypherQuery:
+    e = Emitter()
+    tests = []
+    if where.countries is not None:
+        tests.append(f"n.country IN {e.param(list(where.countries))}")
+    if where.sector is not None:
+        tests.append(
+            f"EXISTS {{ (n)-[:IN_SECTOR|TARGETS_SECTOR]->(:Sector {{key: {e.param(where.sector)}}}) }}"
+        )
+    if where.project is not None:
+        project = e.param(where.project)
+        tests.append(
+            "EXISTS { (n)-[:PARTNER_IN|PARTICIPATES_IN|EVENT_OF|FORMED_IN|CONTACT_FOR]-"
+            f"(:Project {{key: {project}}}) }}"
+        )
+    where_text = f"WHERE {' AND '.join(tests)}" if tests else ""
+    match = f"MATCH (n:{kind_label(kind)}) {where_text}"
+    order = "DESC" if descending else "ASC"
+    text = f"""
+CALL () {{ {match} RETURN count(n) AS total }}
+CALL () {{
+  {match}
+  WITH n ORDER BY n.name {order}, n.key {order} SKIP {e.param(page.offset)} LIMIT {e.param(page.first)}
+  RETURN collect({_page_items(e, "n", plans)}) AS items
+}}
+RETURN total, items
+"""
+    return CypherQuery(text, e.params)
+
+
+def search(
+    lucene: str,
+    kinds: tuple[Kind, ...] | None,
+    countries: tuple[str, ...] | None,
+    page: Page,
+    plans: ConnectionPlans,
+) -> CypherQuery:
+    e = Emitter()
+    tests = []
+    if kinds:
+        tests.append("(" + " OR ".join(f"node:{kind_label(k)}" for k in kinds) + ")")
+    if countries:
+        tests.append(f"node.country IN {e.param(list(countries))}")
+    where = f"WHERE {' AND '.join(tests)}" if tests else ""
+    call = f"CALL db.index.fulltext.queryNodes('entity_names', {e.param(lucene)}) YIELD node, score {where}"
+    text = f"""
+CALL () {{ {call} RETURN count(node) AS total }}
+CALL () {{
+  {call}
+  WITH node, score ORDER BY score DESC, node.key SKIP {e.param(page.offset)} LIMIT {e.param(page.first)}
+  RETURN collect({_page_items(e, "node", plans, "score: score")}) AS items
+}}
+RETURN total, items
+"""
+    return CypherQuery(text, e.params)
+
+
+def graph_edge(e: Emitter, r: str, plan: EdgePlan | None) -> str:
+    """A relationship as a free-standing edge: type, ends, selected properties and sources."""
+    entries = [
+        f"_type: type({r})",
+        f"_from: startNode({r}).key",
+        f"_to: endNode({r}).key",
+        f"_id: elementId({r})",
+    ]
+    if plan is not None:
+        entries += [_rel_scalar(r, s) for s in plan.scalars]
+        if plan.sources is not None:
+            s = e.var("s")
+            entries.append(
+                f"`{plan.sources[0]}`: COLLECT {{ MATCH ({s}:{kind_label(Kind.SOURCE)}) "
+                f"WHERE {s}.key IN coalesce({r}.sources, []) WITH {s} ORDER BY {s}.key "
+                f"RETURN {e.node(s, plan.sources[1])} }}"
+            )
+    return "{" + ", ".join(entries) + "}"
+
+
+def _rel_scalar(r: str, scalar: Scalar) -> str:
+    return f"`{scalar.key}`: {r}.{scalar.property}"
+
+
+@dataclass(frozen=True)
+class PathPlans:
+    nodes: KindPlans | None
+    edges: EdgePlan | None
+
+
+def _path_map(e: Emitter, path: str, plans: PathPlans) -> str:
+    entries = [f"length: length({path})", f"_countries: [x IN nodes({path}) | x.country]"]
+    if plans.nodes is not None:
+        x = e.var("x")
+        entries.append(f"nodes: [{x} IN nodes({path}) | {e.node(x, plans.nodes)}]")
+    if plans.edges is not None:
+        r = e.var("r")
+        entries.append(f"edges: [{r} IN relationships({path}) | {graph_edge(e, r, plans.edges)}]")
+    return "{" + ", ".join(entries) + "}"
+
+
+_COLLAPSE = (
+    "reduce(acc = [], c IN [x IN nodes({path}) WHERE x.country IS NOT NULL | x.country] | "
+    "CASE WHEN size(acc) > 0 AND acc[-1] = c THEN acc ELSE acc + [c] END)"
+)
+
+
+def cooperation_paths(
+    start: str,
+    end: str,
+    types: tuple[str, ...],
+    max_hops: int,
+    limit: int,
+    cross_border_only: bool,
+    plans: PathPlans,
+) -> CypherQuery:
+    e = Emitter()
+    collapse = _COLLAPSE.format(path="p")
+    # Only when cross-border paths are asked for may the shortest ones be skipped, so
+    # the search then walks every trail up to the bound, shortest first.
+    if cross_border_only:
+        match = f"MATCH p = (a)-[:{_types(types)}]-{{1,{_bound(max_hops)}}}(b) WHERE size({collapse}) > 1"
+    else:
+        match = f"MATCH p = SHORTEST {_bound(limit)} (a)-[:{_types(types)}]-{{1,{_bound(max_hops)}}}(b)"
+    text = f"""
+OPTIONAL MATCH (a:{ENTITY_LABEL} {{key: {e.param(start)}}})
+OPTIONAL MATCH (b:{ENTITY_LABEL} {{key: {e.param(end)}}})
+CALL (a, b) {{
+  WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
+  {match}
+  WITH p ORDER BY length(p) LIMIT {e.param(limit)}
+  RETURN collect({_path_map(e, "p", plans)}) AS paths
+}}
+RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound, paths
+"""
+    return CypherQuery(text, e.params)
+
+
+def cross_border_partners(
+    key: str,
+    types: tuple[str, ...],
+    max_hops: int,
+    countries: tuple[str, ...] | None,
+    limit: int,
+    partner: KindPlans | None,
+    path: PathPlans | None,
+) -> CypherQuery:
+    e = Emitter()
+    country_test = f"AND b.country IN {e.param(list(countries))}" if countries else ""
+    entries = ["country_code: b.country", "distance: length(p)"]
+    if partner is not None:
+        entries.append(f"partner: {e.node('b', partner)}")
+    if path is not None:
+        entries.append(f"path: {_path_map(e, 'p', path)}")
+    actors = " OR ".join(f"b:{kind_label(k)}" for k in (Kind.CLUSTER, Kind.ORGANISATION))
+    text = f"""
+OPTIONAL MATCH (a:{ENTITY_LABEL} {{key: {e.param(key)}}})
+CALL (a) {{
+  WITH a WHERE a IS NOT NULL
+  MATCH p = ANY SHORTEST (a)-[:{_types(types)}]-{{1,{_bound(max_hops)}}}(b:{ENTITY_LABEL})
+  WHERE b <> a AND ({actors}) AND b.country IS NOT NULL
+    AND (a.country IS NULL OR b.country <> a.country) {country_test}
+  WITH b, p ORDER BY length(p), b.name, b.key LIMIT {e.param(limit)}
+  RETURN collect({{{", ".join(entries)}}}) AS partners
+}}
+RETURN a IS NOT NULL AS found, partners
+"""
+    return CypherQuery(text, e.params)
+
+
+def neighbourhood(
+    key: str,
+    types: tuple[str, ...],
+    depth: int,
+    limit: int,
+    center: KindPlans | None,
+    nodes: KindPlans | None,
+    edges: EdgePlan | None,
+    want_edges: bool,
+) -> CypherQuery:
+    e = Emitter()
+    entries = ["truncated: truncated"]
+    if center is not None:
+        entries.append(f"center: {e.node('c', center)}")
+    if nodes is not None:
+        entries.append(f"nodes: [x IN kept | {e.node('x', nodes)}]")
+    edge_call = ""
+    if want_edges:
+        edge_call = f"""
+CALL (kept) {{
+  UNWIND kept AS u
+  MATCH (u)-[r:{_types(types)}]->(v) WHERE v IN kept
+  WITH r ORDER BY elementId(r)
+  RETURN collect({graph_edge(e, "r", edges)}) AS edges
+}}"""
+        entries.append("edges: edges")
+    text = f"""
+OPTIONAL MATCH (c:{ENTITY_LABEL} {{key: {e.param(key)}}})
+CALL (c) {{
+  WITH c WHERE c IS NOT NULL
+  MATCH p = ANY SHORTEST (c)-[:{_types(types)}]-{{1,{_bound(depth)}}}(m:{ENTITY_LABEL})
+  WHERE m <> c
+  WITH m, length(p) AS distance ORDER BY distance, m.key
+  RETURN collect(m) AS reached
+}}
+WITH c, size(reached) + 1 > {e.param(limit)} AS truncated, ([c] + reached)[..{e.param(limit)}] AS kept
+{edge_call}
+RETURN c IS NOT NULL AS found, {{{", ".join(entries)}}} AS result
+"""
+    return CypherQuery(text, e.params)
+
+
+def cooperation_matrix(project: str | None, sector: str | None) -> CypherQuery:
+    e = Emitter()
+    tests = ["elementId(x) < elementId(y)", "x.country IS NOT NULL", "y.country IS NOT NULL"]
+    found = ["true AS projectFound", "true AS sectorFound"]
+    if project is not None:
+        key = e.param(project)
+        tests.append(f"p.key = {key}")
+        found[0] = f"EXISTS {{ MATCH (:{kind_label(Kind.PROJECT)} {{key: {key}}}) }} AS projectFound"
+    if sector is not None:
+        key = e.param(sector)
+        tests.append(f"EXISTS {{ (p)-[:TARGETS_SECTOR]->(:{kind_label(Kind.SECTOR)} {{key: {key}}}) }}")
+        found[1] = f"EXISTS {{ MATCH (:{kind_label(Kind.SECTOR)} {{key: {key}}}) }} AS sectorFound"
+    text = f"""
+CALL () {{
+  MATCH (x:{ENTITY_LABEL})-[:{COOPERATION_IN_PROJECTS}]->(p:{kind_label(Kind.PROJECT)})
+        <-[:{COOPERATION_IN_PROJECTS}]-(y:{ENTITY_LABEL})
+  WHERE {" AND ".join(tests)}
+  WITH DISTINCT x, y
+  WITH CASE WHEN x.country <= y.country THEN [x.country, y.country] ELSE [y.country, x.country] END AS pair
+  WITH pair, count(*) AS links ORDER BY pair[0], pair[1]
+  RETURN collect({{a: pair[0], b: pair[1], links: links}}) AS cells
+}}
+RETURN cells, {", ".join(found)}
+"""
+    return CypherQuery(text, e.params)

@@ -1,0 +1,320 @@
+"""Stage 2, plan: turn a selection into a tree of what to fetch, checked against the data model.
+
+A plan says, per concrete kind of entity, which properties to read and which
+relationships to follow with which page bounds. It holds no Cypher; stage 3
+(`clustergraph.cypher.projection`) writes the Cypher from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    SelectionSetNode,
+    get_named_type,
+    is_leaf_type,
+)
+
+from clustergraph.model import (
+    COMMON_PROPERTIES,
+    COMMON_REL_PROPERTIES,
+    KIND_PROPERTIES,
+    REL_TYPES,
+    Kind,
+)
+from clustergraph.translate import specs
+from clustergraph.translate.cursors import decode_cursor
+from clustergraph.translate.selection import Request, Selected, collect
+
+NODE_PROPERTIES = frozenset(COMMON_PROPERTIES) | {p for props in KIND_PROPERTIES.values() for p in props}
+REL_PROPERTIES = frozenset(COMMON_REL_PROPERTIES) | {p for r in REL_TYPES.values() for p in r.properties}
+DEFAULT_PAGE_SIZE = 20
+
+
+class BadInput(Exception):
+    """An argument the request gave is out of bounds or malformed; the message says which."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_page_size: int = 100
+
+
+@dataclass(frozen=True)
+class Scalar:
+    key: str  # the Python name the result is stored under
+    property: str
+    is_list: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    first: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class NodePlan:
+    scalars: tuple[Scalar, ...]
+    children: tuple[Child, ...]
+
+
+# A plan per group of kinds that select the same fields.
+KindPlans = tuple[tuple[frozenset[Kind], NodePlan], ...]
+
+
+@dataclass(frozen=True)
+class EdgePlan:
+    scalars: tuple[Scalar, ...]
+    node: tuple[str, KindPlans] | None
+    sources: tuple[str, KindPlans] | None
+
+
+@dataclass(frozen=True)
+class RelatedPlan:
+    key: str
+    types: tuple[str, ...]
+    direction: specs.Direction
+    targets: tuple[Kind, ...]
+    role: str | None
+    page: Page
+    edges: EdgePlan | None
+    nodes: tuple[str, KindPlans] | None
+
+
+@dataclass(frozen=True)
+class SinglePlan:
+    key: str
+    types: tuple[str, ...]
+    direction: specs.Direction
+    targets: tuple[Kind, ...]
+    role: str | None
+    node: KindPlans
+
+
+@dataclass(frozen=True)
+class PartnersPlan:
+    key: str
+    page: Page
+    node: tuple[str, KindPlans] | None
+    projects: tuple[str, KindPlans] | None
+    nodes: tuple[str, KindPlans] | None
+
+
+@dataclass(frozen=True)
+class SourcesPlan:
+    key: str
+    node: KindPlans
+
+
+@dataclass(frozen=True)
+class CountryPlan:
+    key: str
+    node: KindPlans
+
+
+@dataclass(frozen=True)
+class ClaimsPlan:
+    key: str
+    scalars: tuple[Scalar, ...]
+    source: tuple[str, KindPlans] | None
+
+
+Child = RelatedPlan | SinglePlan | PartnersPlan | SourcesPlan | CountryPlan | ClaimsPlan
+
+
+class Planner:
+    def __init__(self, request: Request, limits: Limits) -> None:
+        self.request = request
+        self.limits = limits
+
+    # -- entry points --------------------------------------------------------------------------
+
+    def entity(self, graphql_type: GraphQLNamedType, selection_sets: list[SelectionSetNode]) -> KindPlans:
+        """Plans for an entity-valued position whose declared type is `graphql_type`."""
+        groups: dict[NodePlan, set[Kind]] = {}
+        for runtime in self._possible_types(graphql_type):
+            plan = self._node(runtime, selection_sets)
+            groups.setdefault(plan, set()).add(Kind(runtime.name))
+        return tuple((frozenset(kinds), plan) for plan, kinds in groups.items())
+
+    def page(self, arguments: dict[str, Any]) -> Page:
+        first = arguments.get("first")
+        first = DEFAULT_PAGE_SIZE if first is None else first
+        if not 0 <= first <= self.limits.max_page_size:
+            raise BadInput(f"`first` must be between 0 and {self.limits.max_page_size}, not {first}")
+        return Page(first=first, offset=decode_after(arguments.get("after")))
+
+    # -- entities ------------------------------------------------------------------------------
+
+    def _possible_types(self, graphql_type: GraphQLNamedType) -> list[GraphQLObjectType]:
+        if isinstance(graphql_type, GraphQLInterfaceType):
+            possible = self.request.schema.get_possible_types(graphql_type)
+            return [t for t in possible if t.name in Kind._value2member_map_]
+        assert isinstance(graphql_type, GraphQLObjectType)
+        return [graphql_type]
+
+    def _node(self, runtime: GraphQLObjectType, selection_sets: list[SelectionSetNode]) -> NodePlan:
+        scalars: list[Scalar] = []
+        children: list[Child] = []
+        for selected in collect(self.request, selection_sets, runtime):
+            spec, python_name = field_spec(selected.definition)
+            if isinstance(spec, specs.Derived):
+                continue
+            if spec is None or isinstance(spec, specs.Property):
+                prop = spec.name if spec else selected.field_name
+                scalars.append(Scalar(python_name, node_property(prop), spec.is_list if spec else False))
+                continue
+            children.append(self._child(selected, spec))
+        return NodePlan(tuple(scalars), tuple(children))
+
+    def _child(self, selected: Selected, spec: specs.Spec) -> Child:
+        key = selected.response_key
+        named = get_named_type(selected.definition.type)
+        subs = selected.sub_selections()
+        if isinstance(spec, specs.Related) and spec.single:
+            return SinglePlan(
+                key, spec.types, spec.direction, spec.targets, spec.role, self.entity(named, subs)
+            )
+        if isinstance(spec, specs.Related):
+            return self._related(selected, spec.types, spec.direction, spec.targets, spec.role)
+        if isinstance(spec, specs.AnyRelated):
+            chosen = selected.arguments.get("types") or list(REL_TYPES)
+            types = tuple(rel_type(getattr(t, "value", t)) for t in chosen)
+            direction = specs.Direction(
+                getattr(selected.arguments["direction"], "value", selected.arguments["direction"])
+            )
+            return self._related(selected, types, direction, (), None)
+        if isinstance(spec, specs.CoPartners):
+            return self._partners(selected)
+        if isinstance(spec, specs.Sources):
+            return SourcesPlan(key, self.entity(named, subs))
+        if isinstance(spec, specs.CountryOf):
+            return CountryPlan(key, self.entity(named, subs))
+        if isinstance(spec, specs.Claims):
+            return self._claims(selected)
+        raise TypeError(f"no plan for {spec!r} at {key}")
+
+    # -- connections ---------------------------------------------------------------------------
+
+    def _related(
+        self,
+        selected: Selected,
+        types: tuple[str, ...],
+        direction: specs.Direction,
+        targets: tuple[Kind, ...],
+        role: str | None,
+    ) -> RelatedPlan:
+        connection = self._object(selected)
+        edges: EdgePlan | None = None
+        nodes: tuple[str, KindPlans] | None = None
+        for part in collect(self.request, selected.sub_selections(), connection):
+            if part.field_name == "edges":
+                edges = self.edge(part)
+            elif part.field_name == "nodes":
+                nodes = (
+                    part.response_key,
+                    self.entity(get_named_type(part.definition.type), part.sub_selections()),
+                )
+        return RelatedPlan(
+            selected.response_key,
+            types,
+            direction,
+            targets,
+            role,
+            self.page(selected.arguments),
+            edges,
+            nodes,
+        )
+
+    def edge(self, selected: Selected) -> EdgePlan:
+        scalars: list[Scalar] = []
+        node = sources = None
+        for part in collect(self.request, selected.sub_selections(), self._object(selected)):
+            spec, python_name = field_spec(part.definition)
+            named = get_named_type(part.definition.type)
+            if isinstance(spec, specs.EdgeNode):
+                node = (part.response_key, self.entity(named, part.sub_selections()))
+            elif isinstance(spec, specs.Sources):
+                sources = (part.response_key, self.entity(named, part.sub_selections()))
+            elif spec is None and is_leaf_type(named):
+                scalars.append(Scalar(python_name, rel_property(part.field_name)))
+        return EdgePlan(tuple(scalars), node, sources)
+
+    def _partners(self, selected: Selected) -> PartnersPlan:
+        node = projects = nodes = None
+        for part in collect(self.request, selected.sub_selections(), self._object(selected)):
+            if part.field_name == "nodes":
+                nodes = (
+                    part.response_key,
+                    self.entity(get_named_type(part.definition.type), part.sub_selections()),
+                )
+            if part.field_name != "edges":
+                continue
+            for edge_part in collect(self.request, part.sub_selections(), self._object(part)):
+                named = get_named_type(edge_part.definition.type)
+                if edge_part.field_name == "node":
+                    node = (edge_part.response_key, self.entity(named, edge_part.sub_selections()))
+                elif edge_part.field_name == "projects":
+                    projects = (edge_part.response_key, self.entity(named, edge_part.sub_selections()))
+        return PartnersPlan(selected.response_key, self.page(selected.arguments), node, projects, nodes)
+
+    def _claims(self, selected: Selected) -> ClaimsPlan:
+        scalars: list[Scalar] = []
+        source = None
+        for part in collect(self.request, selected.sub_selections(), self._object(selected)):
+            spec, python_name = field_spec(part.definition)
+            if isinstance(spec, specs.ClaimSource):
+                source = (
+                    part.response_key,
+                    self.entity(get_named_type(part.definition.type), part.sub_selections()),
+                )
+            else:
+                scalars.append(Scalar(python_name, rel_property(part.field_name)))
+        return ClaimsPlan(selected.response_key, tuple(scalars), source)
+
+    def _object(self, selected: Selected) -> GraphQLObjectType:
+        named = get_named_type(selected.definition.type)
+        assert isinstance(named, GraphQLObjectType)
+        return named
+
+
+def field_spec(definition: GraphQLField) -> tuple[specs.Spec | None, str]:
+    """The graph spec a schema field carries, and its Python name."""
+    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
+    if strawberry_field is None:
+        return None, ""
+    metadata = strawberry_field.metadata or {}
+    return metadata.get("graph"), strawberry_field.python_name
+
+
+def node_property(name: str) -> str:
+    if name not in NODE_PROPERTIES:
+        raise TypeError(f"{name!r} is not a node property of the data model")
+    return name
+
+
+def rel_property(name: str) -> str:
+    if name not in REL_PROPERTIES:
+        raise TypeError(f"{name!r} is not a relationship property of the data model")
+    return name
+
+
+def rel_type(name: str) -> str:
+    if name not in REL_TYPES:
+        raise BadInput(f"unknown relationship type {name!r}")
+    return name
+
+
+def decode_after(after: str | None) -> int:
+    if after is None:
+        return 0
+    offset = decode_cursor(after)
+    if offset is None:
+        raise BadInput(f"`after` is not a cursor this API gave: {after!r}")
+    return offset
