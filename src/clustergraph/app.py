@@ -7,11 +7,12 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from clustergraph import location as graph_location
 from clustergraph.api.http import graphql_app
+from clustergraph.api.playground import PLAYGROUND_JS, asset_path
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings, get_settings
@@ -31,6 +32,16 @@ async def readyz(request: Request) -> Response:
             status_code=503,
         )
     return JSONResponse({"status": "ok"})
+
+
+async def asset(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name == "playground.js":
+        return Response(PLAYGROUND_JS, media_type="text/javascript")
+    found = asset_path(name)
+    if found is None or not found[0].exists():
+        return PlainTextResponse(f"no asset {name!r} (run scripts/setup to install the web assets)", 404)
+    return FileResponse(found[0], media_type=found[1], headers={"Cache-Control": "public, max-age=86400"})
 
 
 async def home(request: Request) -> Response:
@@ -62,6 +73,7 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/assets/{name}", asset),
         ],
         lifespan=lifespan,
     )

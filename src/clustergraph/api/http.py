@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 
 from clustergraph.api.context import Context
 from clustergraph.api.errors import SERVICE_UNAVAILABLE
+from clustergraph.api.playground import graphiql_html
 from clustergraph.api.schema import build_schema
 from clustergraph.settings import Settings
 
@@ -25,6 +26,9 @@ class ClusterGraphQL(GraphQL[Context, None]):
             graph=request.app.state.graph,
             settings=request.app.state.settings,
         )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(graphiql_html())
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response

@@ -191,7 +191,7 @@ OPTIONAL MATCH (b:{ENTITY_LABEL} {{key: {e.param(end)}}})
 CALL (a, b) {{
   WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
   {match}
-  WITH p ORDER BY length(p) LIMIT {e.param(limit)}
+  WITH p ORDER BY length(p), [x IN nodes(p) | x.key] LIMIT {e.param(limit)}
   RETURN collect({_path_map(e, "p", plans)}) AS paths
 }}
 RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound, paths
@@ -253,7 +253,7 @@ def neighbourhood(
 CALL (kept) {{
   UNWIND kept AS u
   MATCH (u)-[r:{_types(types)}]->(v) WHERE v IN kept
-  WITH r ORDER BY elementId(r)
+  WITH r, u, v ORDER BY type(r), u.key, v.key
   RETURN collect({graph_edge(e, "r", edges)}) AS edges
 }}"""
         entries.append("edges: edges")
