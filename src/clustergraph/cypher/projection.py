@@ -134,13 +134,30 @@ class Emitter:
         if plan.node is not None:
             entries.append(f"`{plan.node[0]}`: {self.node(m, plan.node[1])}")
         if plan.sources is not None:
-            s = self.var("s")
-            entries.append(
-                f"`{plan.sources[0]}`: COLLECT {{ MATCH ({s}:{kind_label(Kind.SOURCE)}) "
-                f"WHERE {s}.key IN coalesce({r}.sources, []) WITH {s} ORDER BY {s}.key "
-                f"RETURN {self.node(s, plan.sources[1])} }}"
-            )
+            entries.append(f"`{plan.sources[0]}`: {self.relationship_sources(r, plan.sources[1])}")
         return "{" + ", ".join(entries) + "}"
+
+    def graph_edge(self, r: str, plan: EdgePlan | None) -> str:
+        """A relationship as a free-standing edge: type, ends, selected properties and sources."""
+        entries = [
+            f"_type: type({r})",
+            f"_from: startNode({r}).key",
+            f"_to: endNode({r}).key",
+            f"_id: elementId({r})",
+        ]
+        if plan is not None:
+            entries += [_scalar(r, s) for s in plan.scalars]
+            if plan.sources is not None:
+                entries.append(f"`{plan.sources[0]}`: {self.relationship_sources(r, plan.sources[1])}")
+        return "{" + ", ".join(entries) + "}"
+
+    def relationship_sources(self, r: str, plans: KindPlans) -> str:
+        """The Source nodes whose keys a relationship lists in `sources`."""
+        s = self.var("s")
+        return (
+            f"COLLECT {{ MATCH ({s}:{kind_label(Kind.SOURCE)}) WHERE {s}.key IN coalesce({r}.sources, []) "
+            f"WITH {s} ORDER BY {s}.key RETURN {self.node(s, plans)} }}"
+        )
 
     def _single(self, var: str, plan: SinglePlan) -> str:
         r, m = self.var("r"), self.var("m")

@@ -12,7 +12,7 @@ from typing import Any
 
 from clustergraph.cypher.projection import COOPERATION_IN_PROJECTS, Emitter, kind_label, rel_label
 from clustergraph.model import ENTITY_LABEL, Kind
-from clustergraph.translate.plan import EdgePlan, KindPlans, Page, Scalar
+from clustergraph.translate.plan import EdgePlan, KindPlans, Page
 
 BOUNDS: dict[int, str] = {n: str(n) for n in range(1, 21)}
 _RANK = f"head([label IN labels(%s) WHERE label <> '{ENTITY_LABEL}'])"
@@ -121,30 +121,6 @@ RETURN total, items
     return CypherQuery(text, e.params)
 
 
-def graph_edge(e: Emitter, r: str, plan: EdgePlan | None) -> str:
-    """A relationship as a free-standing edge: type, ends, selected properties and sources."""
-    entries = [
-        f"_type: type({r})",
-        f"_from: startNode({r}).key",
-        f"_to: endNode({r}).key",
-        f"_id: elementId({r})",
-    ]
-    if plan is not None:
-        entries += [_rel_scalar(r, s) for s in plan.scalars]
-        if plan.sources is not None:
-            s = e.var("s")
-            entries.append(
-                f"`{plan.sources[0]}`: COLLECT {{ MATCH ({s}:{kind_label(Kind.SOURCE)}) "
-                f"WHERE {s}.key IN coalesce({r}.sources, []) WITH {s} ORDER BY {s}.key "
-                f"RETURN {e.node(s, plan.sources[1])} }}"
-            )
-    return "{" + ", ".join(entries) + "}"
-
-
-def _rel_scalar(r: str, scalar: Scalar) -> str:
-    return f"`{scalar.key}`: {r}.{scalar.property}"
-
-
 @dataclass(frozen=True)
 class PathPlans:
     nodes: KindPlans | None
@@ -158,7 +134,7 @@ def _path_map(e: Emitter, path: str, plans: PathPlans) -> str:
         entries.append(f"nodes: [{x} IN nodes({path}) | {e.node(x, plans.nodes)}]")
     if plans.edges is not None:
         r = e.var("r")
-        entries.append(f"edges: [{r} IN relationships({path}) | {graph_edge(e, r, plans.edges)}]")
+        entries.append(f"edges: [{r} IN relationships({path}) | {e.graph_edge(r, plans.edges)}]")
     return "{" + ", ".join(entries) + "}"
 
 
@@ -254,7 +230,7 @@ CALL (kept) {{
   UNWIND kept AS u
   MATCH (u)-[r:{_types(types)}]->(v) WHERE v IN kept
   WITH r, u, v ORDER BY type(r), u.key, v.key
-  RETURN collect({graph_edge(e, "r", edges)}) AS edges
+  RETURN collect({e.graph_edge("r", edges)}) AS edges
 }}"""
         entries.append("edges: edges")
     text = f"""
