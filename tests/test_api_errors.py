@@ -41,6 +41,11 @@ def _assert_clean(body: dict[str, Any]) -> None:
         ),
         ('{ cooperationMatrix(project: "project:none") { totalLinks } }', "project:none"),
         ('{ node(id: "garbage") { id } }', "global id"),
+        (
+            '{ cooperationPaths(from: "cluster:euroregion-beskidy", to: "organisation:rda-usti-region", '
+            "relationshipTypes: [IN_COUNTRY]) { length } }",
+            "IN_COUNTRY",
+        ),
         ('{ search(query: "   ") { totalCount } }', "word"),
     ],
 )

@@ -100,3 +100,13 @@ async def test_cooperation_matrix_counts_actor_pairs_per_country_pair(gql: Any) 
     assert matrix["totalLinks"] == sum(cells.values())
     everything = (await gql("{ cooperationMatrix { totalLinks } }"))["data"]["cooperationMatrix"]
     assert everything["totalLinks"] > matrix["totalLinks"]
+
+
+async def test_relationship_types_narrow_the_paths(gql: Any) -> None:
+    body = await gql(
+        """{ cooperationPaths(from: "cluster:euroregion-beskidy", to: "organisation:rda-usti-region",
+              relationshipTypes: [ENGAGES, PARTNER_IN], limit: 5) { length edges { type } } }"""
+    )
+    paths = body["data"]["cooperationPaths"]
+    assert paths and paths[0]["length"] == 3
+    assert all(e["type"] in {"ENGAGES", "PARTNER_IN"} for p in paths for e in p["edges"])

@@ -137,13 +137,16 @@ def _countries(values: list[str] | None, name: str = "countries") -> tuple[str, 
     return tuple(values)
 
 
-def _rel_types(values: list[Any] | None, default: tuple[str, ...]) -> tuple[str, ...]:
+def _rel_types(values: list[Any] | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """The types asked for, each one of `allowed`; all of `allowed` when none are asked for."""
     if not values:
-        return default
+        return allowed
     chosen = tuple(getattr(v, "value", v) for v in values)
-    provenance = [t for t in chosen if t in PROVENANCE_TYPES]
-    if provenance:
-        raise BadInput(f"`relationshipTypes` cannot follow provenance ({', '.join(provenance)})")
+    refused = [t for t in chosen if t not in allowed]
+    if refused:
+        raise BadInput(
+            f"`relationshipTypes` cannot include {', '.join(refused)} here; allowed: {', '.join(allowed)}"
+        )
     return chosen
 
 

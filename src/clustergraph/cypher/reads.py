@@ -138,8 +138,9 @@ def _path_map(e: Emitter, path: str, plans: PathPlans) -> str:
     return "{" + ", ".join(entries) + "}"
 
 
-_COLLAPSE = (
-    "reduce(acc = [], c IN [x IN nodes({path}) WHERE x.country IS NOT NULL | x.country] | "
+# The countries of a list of nodes in order, consecutive repeats folded into one.
+_FOLDED_COUNTRIES = (
+    "reduce(acc = [], c IN [n IN {nodes} WHERE n.country IS NOT NULL | n.country] | "
     "CASE WHEN size(acc) > 0 AND acc[-1] = c THEN acc ELSE acc + [c] END)"
 )
 
@@ -154,13 +155,17 @@ def cooperation_paths(
     plans: PathPlans,
 ) -> CypherQuery:
     e = Emitter()
-    collapse = _COLLAPSE.format(path="p")
-    # Only when cross-border paths are asked for may the shortest ones be skipped, so
-    # the search then walks every trail up to the bound, shortest first.
+    hops, types_text = _bound(max_hops), _types(types)
     if cross_border_only:
-        match = f"MATCH p = (a)-[:{_types(types)}]-{{1,{_bound(max_hops)}}}(b) WHERE size({collapse}) > 1"
+        # The test sits inside the path pattern so that it filters before the shortest
+        # paths are chosen (a WHERE after the pattern would only filter the chosen ones).
+        crossed = _FOLDED_COUNTRIES.format(nodes="x + [b]")
+        match = (
+            f"MATCH p = SHORTEST {_bound(limit)} ((a) ((x)-[:{types_text}]-(y)){{1,{hops}}} (b) "
+            f"WHERE size({crossed}) > 1)"
+        )
     else:
-        match = f"MATCH p = SHORTEST {_bound(limit)} (a)-[:{_types(types)}]-{{1,{_bound(max_hops)}}}(b)"
+        match = f"MATCH p = SHORTEST {_bound(limit)} (a)-[:{types_text}]-{{1,{hops}}}(b)"
     text = f"""
 OPTIONAL MATCH (a:{ENTITY_LABEL} {{key: {e.param(start)}}})
 OPTIONAL MATCH (b:{ENTITY_LABEL} {{key: {e.param(end)}}})
