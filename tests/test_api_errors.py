@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from clustergraph.neo4j_local import LocalServer
+from tests.waiting import ready_within
 
 
 def _codes(body: dict[str, Any]) -> list[str]:
@@ -95,5 +96,6 @@ async def test_neo4j_down_gives_service_unavailable_and_503(
     body = response.json()
     assert _codes(body) == ["SERVICE_UNAVAILABLE"]
     _assert_clean(body)
+    assert await ready_within(http, seconds=60)
     again = await http.post("/graphql", json={"query": '{ entity(key: "person:kinga-skalacka") { name } }'})
     assert again.status_code == 200 and again.json()["data"]["entity"]["name"] == "Kinga Skałacka"
