@@ -45,3 +45,12 @@ def test_start_names_a_missing_java(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     server = LocalServer(home=tmp_path / "home", cache_dir=tmp_path / "cache", java_home=tmp_path / "nojdk")
     with pytest.raises(Neo4jLocalError, match="No Java 17-21 runtime found"):
         server.start(timeout=5)
+
+
+def test_start_explains_a_refused_download(tmp_path: Path) -> None:
+    # Offline, with an empty local repository: Maven cannot get the jars.
+    offline = ("-o", f"-Dmaven.repo.local={tmp_path / 'empty-repo'}")
+    server = LocalServer(home=tmp_path / "home", cache_dir=tmp_path / "cache", maven_args=offline)
+    with pytest.raises(Neo4jLocalError, match="Maven could not fetch Neo4j"):
+        server.start(timeout=5)
+    assert not (server.runtime_dir / ".complete").exists()

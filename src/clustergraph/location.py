@@ -6,6 +6,7 @@ answers; otherwise the managed local Neo4j server on the JDK.
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ def local_server(settings: Settings) -> LocalServer:
         heap=settings.neo4j_heap,
         pagecache=settings.neo4j_pagecache,
         java_home=settings.java_home,
+        maven_args=tuple(shlex.split(settings.maven_args)),
     )
 
 

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     neo4j_heap: str = Field(default="512m", validation_alias="CLUSTERGRAPH_NEO4J_HEAP")
     neo4j_pagecache: str = Field(default="256m", validation_alias="CLUSTERGRAPH_NEO4J_PAGECACHE")
     java_home: Path | None = Field(default=None, validation_alias="CLUSTERGRAPH_JAVA_HOME")
+    maven_args: str = Field(default="", validation_alias="CLUSTERGRAPH_MAVEN_ARGS")
     neo4j_start_timeout: float = Field(default=120.0, validation_alias="CLUSTERGRAPH_NEO4J_START_TIMEOUT")
     use_docker: str = Field(default="auto", validation_alias="CLUSTERGRAPH_USE_DOCKER")
 

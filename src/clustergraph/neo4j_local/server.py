@@ -41,6 +41,7 @@ class LocalServer:
     heap: str = "512m"
     pagecache: str = "256m"
     java_home: Path | None = None
+    maven_args: tuple[str, ...] = ()  # e.g. ("-s", "mirror-settings.xml") behind a company mirror
 
     @property
     def runtime_dir(self) -> Path:
@@ -119,6 +120,7 @@ class LocalServer:
                     "dependency:copy-dependencies",
                     f"-DoutputDirectory={staging}",
                     "-DincludeScope=runtime",
+                    *self.maven_args,
                 ],
                 capture_output=True,
                 text=True,
