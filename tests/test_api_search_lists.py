@@ -62,3 +62,9 @@ async def test_list_pages_do_not_overlap(gql: Any) -> None:
     two = [n["key"] for n in second["nodes"]]
     assert len(one) == 10 and not set(one) & set(two)
     assert first["pageInfo"]["hasNextPage"] is True
+
+
+async def test_search_takes_any_text_literally(gql: Any) -> None:
+    for text in ["NOT (a", 'a && b || "c', "title:x~2 ^3 [1 TO 2] \\ /re/", "*"]:
+        body = await gql(SEARCH, {"q": text}, status=200)
+        assert "errors" not in body, (text, body)

@@ -75,6 +75,7 @@ class Root:
     """One root field's planning context."""
 
     def __init__(self, info: Info[Context, None]) -> None:
+        # graphql-core's own resolve info: the AST, fragments and variables the planner reads.
         raw = info._raw_info
         self.context = info.context
         self.planner = Planner(request_of(raw), Limits(max_page_size=info.context.settings.max_page_size))
@@ -167,7 +168,8 @@ def _page_result(rows: list[dict[str, Any]], page: Page) -> Row:
 
 
 def _lucene(query: str) -> str:
-    terms = [LUCENE_SPECIAL.sub(r"\\\1", t) for t in query.split()]
+    # Lower case keeps words such as AND/OR/NOT from acting as Lucene operators.
+    terms = [LUCENE_SPECIAL.sub(r"\\\1", t.lower()) for t in query.split()]
     if not terms:
         raise BadInput("`query` must contain a word to search for")
     # Every word must match, as itself or as the start of a longer word.
