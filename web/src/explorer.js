@@ -2,6 +2,7 @@
 // clicking them, and highlight the cooperation paths between two entities.
 // Everything it shows comes from the service's GraphQL API; Cytoscape.js draws it.
 import cytoscape from 'cytoscape';
+import fcose from 'cytoscape-fcose';
 import { KIND_COLOURS, kindColour } from './kinds.js';
 
 const SEARCH = `query ExplorerSearch($query: String!) {
@@ -24,6 +25,8 @@ const PATHS = `query ExplorerPaths($from: String!, $to: String!, $crossBorderOnl
 
 // How much one search result and one click bring in: enough to see a cluster's
 // network from a person, few enough to stay legible.
+cytoscape.use(fcose);
+
 const FIRST_DEPTH = 2;
 const EXPAND_DEPTH = 1;
 const LIMIT = 60;
@@ -168,7 +171,14 @@ function edgeElement(edge) {
 class Explorer {
   constructor(root) {
     this.ui = layoutPage(root);
-    this.cy = cytoscape({ container: document.getElementById('network'), style: STYLE, wheelSensitivity: 0.3 });
+    this.cy = cytoscape({
+      container: document.getElementById('network'),
+      style: STYLE,
+      wheelSensitivity: 0.3,
+      // A handful of nodes should not fill the screen at giant size.
+      maxZoom: 1.4,
+      minZoom: 0.15,
+    });
     this.center = null;
     this.bind();
   }
@@ -241,15 +251,17 @@ class Explorer {
 
   async addNeighbourhood(key, depth) {
     const data = await graphql(NEIGHBOURHOOD, { key, depth, limit: LIMIT });
-    const added = this.add(data.neighbourhood.nodes, data.neighbourhood.edges);
+    const added = this.add(data.neighbourhood.nodes, data.neighbourhood.edges, key);
     this.cy.getElementById(this.center).addClass('center');
     this.cy.getElementById(key).data('expanded', true);
     if (data.neighbourhood.truncated) this.cy.getElementById(key).data('truncated', true);
     if (added) await this.layout();
   }
 
-  // Adds what is not drawn yet (and the country boxes it needs); returns how many elements.
-  add(nodes, edges) {
+  // Adds what is not drawn yet (and the country boxes it needs), new nodes next to
+  // `near` so the layout only moves things a little; returns how many elements.
+  add(nodes, edges, near) {
+    const origin = near && this.cy.getElementById(near).nonempty() ? this.cy.getElementById(near).position() : null;
     const fresh = [];
     for (const node of nodes) {
       if (node.countryCode && this.cy.getElementById(`country-group:${node.countryCode}`).empty()) {
@@ -260,22 +272,32 @@ class Explorer {
     for (const edge of edges) {
       if (this.cy.getElementById(edge.id).empty()) fresh.push(edgeElement(edge));
     }
-    this.cy.add(fresh);
+    const added = this.cy.add(fresh);
+    if (origin) {
+      added.nodes(':childless').forEach((node) => {
+        node.position({ x: origin.x + 80 * (Math.random() - 0.5), y: origin.y + 80 * (Math.random() - 0.5) });
+      });
+    }
+    this.incremental = Boolean(origin);
     document.body.dataset.nodes = String(this.cy.nodes(':childless').length);
     return fresh.length;
   }
 
   layout() {
+    // fCoSE keeps each country's box compact and the boxes apart; labels count as size.
     const layout = this.cy.layout({
-      name: 'cose',
+      name: 'fcose',
+      quality: 'proof',
       animate: false,
-      randomize: false,
-      nodeRepulsion: () => 9000,
-      idealEdgeLength: () => 90,
-      nestingFactor: 0.9,
-      gravity: 0.6,
+      randomize: !this.incremental,
+      nodeDimensionsIncludeLabels: true,
+      nodeRepulsion: () => 12000,
+      idealEdgeLength: () => 110,
+      nestingFactor: 0.5,
+      gravity: 0.3,
+      gravityCompound: 1.2,
+      nodeSeparation: 90,
       padding: 30,
-      componentSpacing: 60,
     });
     const done = layout.promiseOn('layoutstop');
     layout.run();
@@ -312,7 +334,7 @@ class Explorer {
       const to = await this.resolve(this.ui.to.value.trim());
       const data = await graphql(PATHS, { from, to, crossBorderOnly: this.ui.crossBorder.checked });
       const paths = data.cooperationPaths;
-      const added = this.add(paths.flatMap((p) => p.nodes), paths.flatMap((p) => p.edges));
+      const added = this.add(paths.flatMap((p) => p.nodes), paths.flatMap((p) => p.edges), from);
       if (added) await this.layout();
       this.mark(paths);
       this.listPaths(paths);
