@@ -1,19 +1,22 @@
 // <clustergraph-partners entity="KEY">: an entity's partners and cooperation network,
-// for partner sites. Shadow DOM keeps the host page's styles and the widget's apart;
-// one GET request (a persisted query, cacheable by ETag) brings all it shows.
+// for partner sites. Shadow DOM keeps the host page's rules and the widget's apart; what
+// the host element would inherit (font, colour) is set again on the widget's own box.
+// One GET request (a persisted query, cacheable by ETag) brings all it shows.
 import { kindColour } from './kinds.js';
 
 /* global WIDGET_QUERY_HASH */
 const SCRIPT = document.currentScript;
 // The service is where this script came from.
 const SERVICE = SCRIPT ? new URL(SCRIPT.src).origin : location.origin;
-const ACTORS = new Set(['CLUSTER', 'ORGANISATION', 'META_CLUSTER']);
+// Partners are actors; meta-clusters and projects are what they cooperate in.
+const ACTORS = new Set(['CLUSTER', 'ORGANISATION']);
 const SIZE = 300;
-const MAX_PARTNERS = 12;
+const MAX_PARTNERS = 16;
 
 const STYLE = `
-:host { all: initial; display: block; max-width: 640px; font: 14px/1.4 system-ui, sans-serif; color: #1f2933; }
-.box { border: 1px solid #d9e2ec; border-radius: 8px; padding: 12px 14px; background: #fff; }
+:host { all: initial; display: block; max-width: 640px; }
+.box { border: 1px solid #d9e2ec; border-radius: 8px; padding: 12px 14px; background: #fff;
+  font: 14px/1.4 system-ui, sans-serif; color: #1f2933; text-align: left; }
 h2 { font-size: 16px; margin: 0; }
 .meta { color: #7b8794; font-size: 12px; margin: 0 0 8px; }
 .body { display: flex; flex-wrap: wrap; gap: 12px; }
@@ -100,15 +103,21 @@ function drawNetwork(center, nodes, edges) {
   return svg('svg', { viewBox: `0 0 ${SIZE} ${SIZE}`, role: 'img', 'aria-label': 'cooperation network' }, ...lines, ...dots);
 }
 
-// The actors it works with: the nearest first, then those further away across a border.
+// The actors it works with, the nearest first: those of its network, and those further
+// away across a border.
 function partnersOf(data) {
   const self = data.entity;
+  const hops = distances(self.key, data.neighbourhood.edges);
   const found = new Map();
   for (const node of data.neighbourhood.nodes) {
-    if (node.key !== self.key && ACTORS.has(node.kind)) found.set(node.key, node);
+    if (node.key !== self.key && ACTORS.has(node.kind)) found.set(node.key, [hops.get(node.key) ?? 9, node]);
   }
-  for (const { partner } of data.crossBorderPartners) found.set(partner.key, partner);
-  return [...found.values()];
+  for (const { partner, distance } of data.crossBorderPartners) {
+    if (!found.has(partner.key)) found.set(partner.key, [distance, partner]);
+  }
+  return [...found.values()]
+    .sort(([a, p], [b, q]) => a - b || p.name.localeCompare(q.name))
+    .map(([, partner]) => partner);
 }
 
 function partnerItem(partner, home) {
@@ -178,7 +187,7 @@ class ClustergraphPartners extends HTMLElement {
     const more = partners.length - shown.length;
     this.render('ready',
       h('h2', {}, self.name),
-      h('p', { class: 'meta' }, `${partners.length} partners${self.countryCode ? ' · ' + self.countryCode : ''} · red codes: across a border`),
+      h('p', { class: 'meta' }, `${partners.length} partners${self.countryCode ? ' · ' + self.countryCode : ''} · red: across a border`),
       h('div', { class: 'body' },
         drawNetwork(self.key, data.neighbourhood.nodes, data.neighbourhood.edges),
         h('ul', {}, ...shown.map((p) => partnerItem(p, self.countryCode)),

@@ -56,6 +56,15 @@ async def widget_script(request: Request) -> Response:
     return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
 
+def embed_snippet(service: str, key: str) -> str:
+    """What a partner site pastes where the widget should appear."""
+    entity = html.escape(key, quote=True)
+    return (
+        f'<script src="{service}/widget.js" async></script>\n'
+        f'<clustergraph-partners entity="{entity}"></clustergraph-partners>'
+    )
+
+
 def embed_html(key: str) -> str:
     entity = html.escape(key, quote=True)
     return f"""<!doctype html>
