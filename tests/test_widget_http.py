@@ -10,8 +10,9 @@ import pytest
 
 from clustergraph.app import create_app
 from clustergraph.location import GraphLocation
+from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
-from clustergraph.web.pages import DIST
+from clustergraph.web.pages import DIST, embed_snippet
 from tests.conftest import serve
 
 ALLOWED = "http://partner.example.org"
@@ -72,3 +73,9 @@ async def test_by_default_no_other_origin_is_allowed(http: httpx.AsyncClient) ->
     response = await http.get("/graphql", params={"query": "{ __typename }"}, headers={"Origin": ALLOWED})
     assert "access-control-allow-origin" not in response.headers
     assert (await http.get("/embed?entity=x")).headers["content-security-policy"] == "frame-ancestors 'self'"
+
+
+def test_the_readme_shows_the_snippet_the_browser_test_pastes() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = embed_snippet("https://clustergraph.example.org", "cluster:euroregion-beskidy")
+    assert f"<!-- widget-snippet -->\n```html\n{snippet}\n```" in readme
