@@ -82,4 +82,13 @@ async def test_search_draw_expand_and_highlight_a_cross_border_path(service_url:
         assert await page.evaluate("explorer.cy.edges('.on-path').length") >= 2
         await page.wait_for_timeout(400)  # the zoom onto the path
         await page.screenshot(path=str(screenshot_path("explorer-path")))
+
+        # The widget's links open the explorer on an entity.
+        await page.goto(f"{service_url}/explore?key={POLISH_CLUSTER}")
+        await page.wait_for_function(
+            f"window.explorer && explorer.cy.getElementById('{POLISH_CLUSTER}').hasClass('center') "
+            "&& document.body.dataset.state === 'ready'",
+            timeout=30_000,
+        )
+        assert await page.locator("#details h2").inner_text() == "Klaster Euroregion Beskidy"
         assert errors == []

@@ -129,6 +129,7 @@ async def test_a_neighbourhood_export_is_the_neighbourhood_the_api_gives(
     assert response.headers["content-disposition"] == (
         'attachment; filename="clustergraph-cluster-euroregion-beskidy-depth2.graphml"'
     )
+    assert response.headers["x-truncated"] == "false"
     read = nx.read_graphml(io.BytesIO(response.content), force_multigraph=True)
     assert set(read.nodes) == {n["key"] for n in hood["nodes"]}
     assert sorted((u, v, d["relationship"]) for u, v, d in read.edges(data=True)) == sorted(
@@ -142,6 +143,7 @@ async def test_a_neighbourhood_export_is_the_neighbourhood_the_api_gives(
 async def test_a_neighbourhood_export_is_bounded_by_its_limit(http: httpx.AsyncClient) -> None:
     response = await download(http, "cyjs", key="project:clusters-cord", depth=2, limit=5)
     read = nx.cytoscape_graph(response.json())
+    assert response.headers["x-truncated"] == "true"
     assert read.number_of_nodes() == 5
     assert "project:clusters-cord" in read
 

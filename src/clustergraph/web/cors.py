@@ -20,7 +20,7 @@ def cors_middleware(settings: Settings) -> Middleware:
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type", "If-None-Match"],
-        expose_headers=["ETag", "Content-Disposition"],
+        expose_headers=["ETag", "Content-Disposition", "X-Truncated"],
         max_age=600,
     )
 

@@ -2,7 +2,8 @@
 
 `format` is one of graphml, gexf, cyjs, nodes.csv, edges.csv; the answer is a download
 (`Content-Disposition: attachment`) with the format's media type. A neighbourhood is
-bounded by `depth` and `limit` (nodes); the whole graph is streamed from Neo4j.
+bounded by `depth` and `limit` (nodes), and says in `X-Truncated` whether `limit` cut
+it; the whole graph is streamed from Neo4j.
 """
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ async def export(request: Request) -> Response:
     try:
         fmt = _format(request.path_params["format"])
         key = request.query_params.get("key")
+        headers = {}
         if key:
             depth, limit = _bounds(request, settings)
-            builder = await _neighbourhood(graph, key, depth, limit)
+            builder, truncated = await _neighbourhood(graph, key, depth, limit)
             name = f"clustergraph-{_slug(key)}-depth{depth}"
+            # Whether `limit` left out entities within `depth`, as the GraphQL field says.
+            headers["X-Truncated"] = "true" if truncated else "false"
         else:
             builder = await _whole_graph(graph)
             name = "clustergraph"
@@ -45,7 +49,7 @@ async def export(request: Request) -> Response:
     return StreamingResponse(
         write(builder.graph, fmt),
         media_type=file_type.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{file_type.extension}"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}.{file_type.extension}"', **headers},
     )
 
 
@@ -76,7 +80,7 @@ def _slug(key: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")[:80]
 
 
-async def _neighbourhood(graph: Graph, key: str, depth: int, limit: int) -> GraphBuilder:
+async def _neighbourhood(graph: Graph, key: str, depth: int, limit: int) -> tuple[GraphBuilder, bool]:
     rows = await graph.read(cypher.neighbourhood(depth), {"key": key, "limit": limit})
     if not rows[0]["found"]:
         raise BadExport(404, f"no entity has the key {key!r}")
@@ -85,7 +89,7 @@ async def _neighbourhood(graph: Graph, key: str, depth: int, limit: int) -> Grap
         builder.add_node(node)
     for edge in rows[0]["edges"]:
         builder.add_edge(edge)
-    return builder
+    return builder, bool(rows[0]["truncated"])
 
 
 async def _whole_graph(graph: Graph) -> GraphBuilder:
