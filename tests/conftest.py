@@ -13,11 +13,13 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from starlette.types import ASGIApp
 
 from clustergraph import location as graph_location
 from clustergraph.app import create_app
@@ -87,11 +89,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def service_url(settings: Settings, location: GraphLocation, graph: Graph) -> Iterator[str]:
-    """The real ASGI app under uvicorn on a loopback port, talking to the test Neo4j."""
+@contextmanager
+def serve(app: ASGIApp) -> Iterator[str]:
+    """An ASGI app under uvicorn on a free loopback port, in a thread; yields its origin."""
     port = _free_port()
-    config = uvicorn.Config(create_app(settings, location), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -100,9 +102,18 @@ def service_url(settings: Settings, location: GraphLocation, graph: Graph) -> It
         if time.monotonic() > deadline:
             raise RuntimeError("the service did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def service_url(settings: Settings, location: GraphLocation, graph: Graph) -> Iterator[str]:
+    """The real ASGI app under uvicorn on a loopback port, talking to the test Neo4j."""
+    with serve(create_app(settings, location)) as url:
+        yield url
 
 
 @pytest.fixture

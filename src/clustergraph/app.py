@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL (with GraphiQL) at /graphql, health at /healthz and /readyz."""
+"""The ASGI application: GraphQL (with GraphiQL) at /graphql, health at /healthz and /readyz,
+the explorer at /explore, the widget at /widget.js and /embed, exports at /export/{format}."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from clustergraph import location as graph_location
+from clustergraph.api.cached_get import CachedGraphQL
 from clustergraph.api.http import graphql_app
 from clustergraph.api.playground import PLAYGROUND_JS, asset_path
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings, get_settings
+from clustergraph.web import pages
+from clustergraph.web.cors import cors_middleware
+from clustergraph.web.exports_http import export
 
 
 async def healthz(request: Request) -> Response:
@@ -38,7 +43,7 @@ async def asset(request: Request) -> Response:
     name = request.path_params["name"]
     if name == "playground.js":
         return Response(PLAYGROUND_JS, media_type="text/javascript")
-    found = asset_path(name)
+    found = asset_path(name) or pages.built_asset(name)
     if found is None or not found[0].exists():
         return PlainTextResponse(f"no asset {name!r} (run scripts/setup to install the web assets)", 404)
     return FileResponse(found[0], media_type=found[1], headers={"Cache-Control": "public, max-age=86400"})
@@ -72,8 +77,13 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Route("/", home),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", CachedGraphQL(graphql, settings), methods=["GET", "POST"]),
             Route("/assets/{name}", asset),
+            Route("/explore", pages.explorer),
+            Route("/widget.js", pages.widget_script),
+            Route("/embed", pages.embed),
+            Route("/export/{format}", export),
         ],
+        middleware=[cors_middleware(settings)],
         lifespan=lifespan,
     )

@@ -186,6 +186,7 @@ def serve(host: str | None, port: int | None) -> None:
     host = host or settings.host
     port = port or settings.port
     click.echo(f"clustergraph serves GraphiQL at http://{host}:{port}/graphql")
+    click.echo(f"             and the explorer at http://{host}:{port}/explore")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

@@ -7,11 +7,18 @@ Every Cypher query the service sends goes through `Graph`; the Cypher itself liv
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, LiteralString, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Query, RoutingControl
+from neo4j import (
+    READ_ACCESS,
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    Query,
+    RoutingControl,
+)
 from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from clustergraph.location import GraphLocation
@@ -97,6 +104,21 @@ class Graph:
             async with self.driver.session(database=self.database) as session:
                 result = await session.run(Query(cypher, timeout=self.timeout), params or {})
                 await result.consume()
+        except Exception as error:
+            raise translate_error(error) from error
+
+    async def stream(
+        self, cypher: LiteralString, params: dict[str, Any] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Records one by one, for answers too large to hold as a list (the whole-graph export)."""
+        _record(cypher)
+        try:
+            async with self.driver.session(
+                database=self.database, default_access_mode=READ_ACCESS
+            ) as session:
+                result = await session.run(Query(cypher, timeout=self.timeout), params or {})
+                async for record in result:
+                    yield record.data()
         except Exception as error:
             raise translate_error(error) from error
 

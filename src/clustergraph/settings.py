@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -55,6 +56,24 @@ class Settings(BaseSettings):
     max_neighbourhood_depth: int = Field(default=3, validation_alias="CLUSTERGRAPH_MAX_NEIGHBOURHOOD_DEPTH")
     max_neighbourhood_limit: int = Field(default=500, validation_alias="CLUSTERGRAPH_MAX_NEIGHBOURHOOD_LIMIT")
     max_paths: int = Field(default=20, validation_alias="CLUSTERGRAPH_MAX_PATHS")
+
+    # Partner sites: the origins (scheme://host:port) whose pages may call the API from a
+    # browser (CORS) and frame the embed page; "*" allows any. Comma-separated in the environment.
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="CLUSTERGRAPH_CORS_ORIGINS"
+    )
+    # Seconds a cache may reuse a GET answer without asking again (0: always revalidate by ETag).
+    cache_max_age: int = Field(default=0, validation_alias="CLUSTERGRAPH_CACHE_MAX_AGE")
+    # Bounds on exports: a neighbourhood export's depth and size.
+    max_export_depth: int = Field(default=3, validation_alias="CLUSTERGRAPH_MAX_EXPORT_DEPTH")
+    max_export_nodes: int = Field(default=2000, validation_alias="CLUSTERGRAPH_MAX_EXPORT_NODES")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+        return value
 
 
 @lru_cache(maxsize=1)

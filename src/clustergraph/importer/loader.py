@@ -15,6 +15,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from clustergraph import graph_version
 from clustergraph.cypher.upsert import EXISTING_KINDS, upsert_nodes, upsert_relationships
 from clustergraph.db import Graph
 from clustergraph.importer.reader import Located, Rejected, read
@@ -179,6 +180,9 @@ async def write_plan(
         await _write_batches(graph, upsert_relationships(rel_type), rows, report, progress)
         report.relationships += len(rows)
     report.written = True
+    if report.created or report.updated:
+        # After the writes, never before: see graph_version.
+        await graph_version.bump(graph)
 
 
 async def _write_batches(

@@ -1,0 +1,1 @@
+"""The service's own pages and files: the explorer, the widget and its embed page, the exports."""
