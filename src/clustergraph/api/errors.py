@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from clustergraph.auth.identity import Forbidden, Unauthenticated
+from clustergraph.curation.validate import InvalidInput
 from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.translate.plan import BadInput
 
@@ -24,6 +26,8 @@ QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL = "INTERNAL_SERVER_ERROR"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
 
 # graphql-core's messages for argument values that do not fit their type.
 _BAD_VALUE_HINTS = ("does not exist in", "Expected value of type", "got invalid value", "cannot represent")
@@ -34,8 +38,15 @@ def classify(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     code = (error.extensions or {}).get("code")
     message = error.message
+    extra: dict[str, str] = {}
     if isinstance(original, BadInput):
         code, message = BAD_USER_INPUT, str(original)
+        if isinstance(original, InvalidInput):
+            extra["field"] = original.field
+    elif isinstance(original, Unauthenticated):
+        code, message = UNAUTHENTICATED, str(original)
+    elif isinstance(original, Forbidden):
+        code, message = FORBIDDEN, str(original)
     elif isinstance(original, GraphUnavailable):
         code, message = SERVICE_UNAVAILABLE, "The graph database is unavailable; try again shortly."
     elif isinstance(original, QueryTimeout):
@@ -51,7 +62,7 @@ def classify(error: GraphQLError) -> GraphQLError:
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={**(error.extensions or {}), "code": code},
+        extensions={**(error.extensions or {}), **extra, "code": code},
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from clustergraph.cypher.lookup import resolve_entity
 from clustergraph.cypher.projection import COOPERATION_IN_PROJECTS, Emitter, kind_label, rel_label
 from clustergraph.model import ENTITY_LABEL, Kind
 from clustergraph.translate.plan import EdgePlan, KindPlans, Page, Scalar
@@ -48,8 +49,9 @@ def _types(types: tuple[str, ...]) -> str:
 
 
 def entity(key: str, plans: KindPlans) -> CypherQuery:
+    """The entity with this key, or the one a duplicate with this key was merged into."""
     e = Emitter()
-    text = f"MATCH (n:{ENTITY_LABEL} {{key: {e.param(key)}}}) RETURN {e.node('n', plans)} AS result"
+    text = f"{resolve_entity('n', e.param(key))} RETURN {e.node('n', plans)} AS result"
     return CypherQuery(text, e.params)
 
 

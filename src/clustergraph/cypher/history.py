@@ -1,0 +1,24 @@
+"""History: one `(:Change)` node per write, created in the same transaction as the write."""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+from clustergraph.model import CHANGE_LABEL
+
+RECORD_CHANGE: LiteralString = f"""
+CREATE (c:{CHANGE_LABEL} {{
+  id: randomUUID(), at: datetime.realtime(), actor: $actor, action: $action, key: $key, keys: $keys,
+  before: $before, after: $after, sources: $sources
+}})
+RETURN c.id AS id
+"""
+
+# Changes that name any of the keys, newest first.
+HISTORY: LiteralString = f"""
+MATCH (c:{CHANGE_LABEL}) WHERE any(k IN c.keys WHERE k IN $keys)
+RETURN c.id AS id, toString(c.at) AS at, c.actor AS actor, c.action AS action, c.key AS key,
+       c.keys AS keys, c.before AS before, c.after AS after, c.sources AS sources
+ORDER BY c.at DESC, c.id DESC
+LIMIT $first
+"""
