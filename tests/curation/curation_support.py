@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -72,3 +76,15 @@ def serve(settings: Settings, location: GraphLocation) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def cli(location: GraphLocation, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "NEO4J_URI": location.uri,
+        "NEO4J_USER": location.user,
+        "NEO4J_PASSWORD": location.password,
+        "NEO4J_DATABASE": location.database,
+    }
+    command = [str(Path(sys.executable).with_name("clustergraph")), *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from curation_support import reset_graph, snapshot
+from curation_support import cli, reset_graph, snapshot
 
 from clustergraph.db import Graph
 from clustergraph.importer.loader import load
 from clustergraph.location import GraphLocation
 from clustergraph.migrations import migrate
-
-
-def cli(location: GraphLocation, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "NEO4J_URI": location.uri,
-        "NEO4J_USER": location.user,
-        "NEO4J_PASSWORD": location.password,
-        "NEO4J_DATABASE": location.database,
-    }
-    command = [str(Path(sys.executable).with_name("clustergraph")), *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
 def bulk_rows(count: int) -> list[dict[str, Any]]:
