@@ -7,6 +7,7 @@ message; anything unexpected is logged and masked, so no stack trace or Cypher l
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 from graphql import GraphQLError
@@ -31,6 +32,9 @@ FORBIDDEN = "FORBIDDEN"
 
 # graphql-core's messages for argument values that do not fit their type.
 _BAD_VALUE_HINTS = ("does not exist in", "Expected value of type", "got invalid value", "cannot represent")
+# graphql-core names where in a variable a value did not fit:
+# "Variable '$input' has invalid value at .kind: Value 'GALAXY' does not exist ...".
+_VARIABLE_FIELD = re.compile(r"Variable '\$(\w+)' has invalid value at \.?([\w.\[\]]+):")
 _TOO_COMPLEX_HINTS = ("exceeds maximum operation depth", "more than", "tokens")
 
 
@@ -51,8 +55,12 @@ def classify(error: GraphQLError) -> GraphQLError:
         code, message = SERVICE_UNAVAILABLE, "The graph database is unavailable; try again shortly."
     elif isinstance(original, QueryTimeout):
         code, message = QUERY_TIMEOUT, "The query took longer than the service allows; ask for less."
-    elif code is None and original is None:
+    elif code is None and (original is None or isinstance(original, GraphQLError)):
+        # graphql-core's own errors (a variable's value coerced against its type among them).
         code = _code_of_message(message)
+        field = _VARIABLE_FIELD.search(message)
+        if code == BAD_USER_INPUT and field:
+            extra["field"] = f"{field.group(1)}.{field.group(2)}"
     elif code is None:
         log.error("unexpected error in %s", error.path, exc_info=original)
         code, message = INTERNAL, "Internal server error."

@@ -20,10 +20,22 @@ from clustergraph.db import Graph
 from clustergraph.importer.loader import node_params
 from clustergraph.model import Kind
 
+# Kept by the service itself: `mergeEntities` writes merged keys, and a key never changes.
+MANAGED_PROPERTIES = ("key", "mergedKeys")
+
+
+def _refuse_managed(properties: dict[str, Any]) -> None:
+    for name in MANAGED_PROPERTIES:
+        if name in properties:
+            raise InvalidInput(
+                f"properties.{name}", f"{name!r} is kept by the service (merge entities instead)"
+            )
+
 
 async def create_entity(
     graph: Graph, actor: str, kind: Kind, key: str, properties: dict[str, Any], sources: list[str]
 ) -> str:
+    _refuse_managed(properties)
     row = node_row(kind, key, properties, sources)
 
     async def work(tx: AsyncManagedTransaction) -> str:
@@ -45,8 +57,7 @@ async def update_entity(
     """Set the given properties (null removes one) and add `sources` to the entity's sources."""
     if not sources:
         raise InvalidInput("sources", "an update needs at least one source that backs it")
-    if "key" in changes:
-        raise InvalidInput("properties.key", "a key never changes; merge entities instead")
+    _refuse_managed(changes)
 
     async def work(tx: AsyncManagedTransaction) -> str:
         state = await require_entity(tx, key, "key")
@@ -73,6 +84,12 @@ async def delete_entity(graph: Graph, actor: str, key: str, sources: list[str]) 
     async def work(tx: AsyncManagedTransaction) -> str:
         state = await require_entity(tx, key, "key")
         await check_sources(tx, sources)
+        if state.kind is Kind.SOURCE:
+            cited = (await run(tx, writes.CITATIONS, key=state.key))[0]["cited"]
+            if cited:
+                raise InvalidInput(
+                    "key", f"{state.key!r} is still cited by {cited} facts; it cannot be deleted"
+                )
         relationships = await run(tx, writes.RELATIONSHIPS_OF, keys=[state.key])
         await run(tx, writes.DELETE_ENTITIES, keys=[state.key])
         before = {"kind": state.kind.value, "properties": state.visible, "relationships": relationships}

@@ -52,6 +52,12 @@ RETURN n.key AS key
 
 SET_ENTITY: LiteralString = f"MATCH (n:{ENTITY_LABEL} {{key: $key}}) SET n = $props {_SYNC_SOURCES}"
 
+# How many entities and relationships name a source (a cited source must stay).
+CITATIONS: LiteralString = f"""
+MATCH (s:{Kind.SOURCE.value} {{key: $key}})
+RETURN COUNT {{ (s)<-[:SOURCED_FROM]-() }} + COUNT {{ MATCH ()-[r]->() WHERE $key IN r.sources }} AS cited
+"""
+
 DELETE_ENTITIES: LiteralString = f"MATCH (n:{ENTITY_LABEL}) WHERE n.key IN $keys DETACH DELETE n"
 
 
