@@ -116,6 +116,13 @@ def _progress_bar() -> Progress:
     )
 
 
+def _cli_actor() -> str:
+    """Who history records for writes made from this command line."""
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
 def _import(path: Path, dry_run: bool, skip_invalid: bool) -> ImportReport:
     with _progress_bar() as bar:
 
@@ -131,7 +138,9 @@ def _import(path: Path, dry_run: bool, skip_invalid: bool) -> ImportReport:
 
         report = _with_graph(
             get_settings(),
-            lambda g: load(g, path, dry_run=dry_run, skip_invalid=skip_invalid, progress=start),
+            lambda g: load(
+                g, path, dry_run=dry_run, skip_invalid=skip_invalid, progress=start, actor=_cli_actor()
+            ),
         )
     for rejected in report.rejected:
         console.print(f"[red]rejected[/] {rejected}", highlight=False)

@@ -8,6 +8,7 @@ from typing import Any
 
 from curation_support import cli, reset_graph, snapshot
 
+from clustergraph.curation.history import entity_history
 from clustergraph.db import Graph
 from clustergraph.importer.loader import load
 from clustergraph.location import GraphLocation
@@ -105,6 +106,11 @@ async def test_csv_files_one_per_kind_and_relationship_type(restore: Graph, tmp_
     rows = await restore.read(
         "MATCH (c:Cluster {key: 'cluster:csv-test'})-[r:PARTNER_IN]->(p:Project) "
         "RETURN c.names AS names, c.sources AS sources, r.partnerNumber AS number, p.key AS project"
+    )
+    history = await entity_history(restore, "cluster:csv-test", 10)
+    assert [(c["action"], c["actor"]) for c in history] == [("link", "import"), ("create", "import")]
+    assert (
+        history[1]["after"]["aliases"] == ["KT"] and history[0]["after"]["properties"]["partnerNumber"] == 19
     )
     assert rows == [
         {

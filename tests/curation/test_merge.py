@@ -77,8 +77,10 @@ async def test_merged_keys_resolve_and_history_and_search_follow(
     for key in (KEEP, DUPLICATE):
         history = await send("query($k: String!) { history(key: $k) { action keys before } }", {"k": key})
         assert history["extensions"]["cypherQueries"] == 1
-        [change] = history["data"]["history"]
+        change, *earlier = history["data"]["history"]
         assert change["action"] == "merge" and change["keys"] == [KEEP, DUPLICATE]
+        # The kept entity's history goes on with both entities' earlier changes (their import).
+        assert {k for c in earlier for k in c["keys"]} >= {KEEP, DUPLICATE}
         assert change["before"]["merged"][DUPLICATE]["name"] == "Mid-Pannon Regional Development Company"
     hits = await send('{ search(query: "mid-pannon") { nodes { key } } }')
     assert [n["key"] for n in hits["data"]["search"]["nodes"]] == [KEEP]
