@@ -91,6 +91,20 @@ async def test_create_update_and_history_newest_first(restore: Graph, send: Any,
         (CREATE, {"input": {**CLUSTER, "sources": ["source:nowhere"]}}, "sources"),
         (CREATE, {"input": {**CLUSTER, "sources": []}}, "sources"),
         (CREATE, {"input": {**CLUSTER, "kind": "GALAXY"}}, "input.kind"),
+        (CREATE, {"input": {**CLUSTER, "key": "organisation:silesian-test"}}, "key"),
+        (
+            LINK,
+            {
+                "input": {
+                    "type": "ENGAGES",
+                    "from": "organisation:mid-pannon",
+                    "to": "cluster:euroregion-beskidy",
+                    "properties": {"project": "project:nowhere"},
+                    "sources": ["source:s1"],
+                }
+            },
+            "properties.project",
+        ),
         (
             UPDATE,
             {

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from graphql import GraphQLError
+from neo4j.exceptions import ConstraintError
 from strawberry.extensions import SchemaExtension
 
 from clustergraph.auth.identity import Forbidden, Unauthenticated
@@ -47,6 +48,12 @@ def classify(error: GraphQLError) -> GraphQLError:
         code, message = BAD_USER_INPUT, str(original)
         if isinstance(original, InvalidInput):
             extra["field"] = original.field
+    elif isinstance(original, ConstraintError):
+        # Two writes raced for one key: the later one lost, whole.
+        code, message = (
+            BAD_USER_INPUT,
+            "the change conflicts with the graph (a key is taken); nothing was written",
+        )
     elif isinstance(original, Unauthenticated):
         code, message = UNAUTHENTICATED, str(original)
     elif isinstance(original, Forbidden):

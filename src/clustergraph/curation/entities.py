@@ -37,6 +37,9 @@ async def create_entity(
 ) -> str:
     _refuse_managed(properties)
     row = node_row(kind, key, properties, sources)
+    prefix = Kind(kind).value.lower()
+    if not key.startswith(f"{prefix}:"):
+        raise InvalidInput("key", f"a {Kind(kind).value}'s key starts with {prefix + ':'!r}, not {key!r}")
 
     async def work(tx: AsyncManagedTransaction) -> str:
         if await entity_state(tx, key) is not None:

@@ -11,7 +11,7 @@ from clustergraph.curation.validate import InvalidInput, relationship_row
 from clustergraph.cypher import writes
 from clustergraph.cypher.upsert import upsert_relationships
 from clustergraph.db import Graph
-from clustergraph.model import REL_TYPES
+from clustergraph.model import KEY_VALUED_REL_PROPERTIES, REL_TYPES
 
 
 def described(rel: str, start: str, end: str, props: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +49,9 @@ async def link(
         except ValueError as error:
             raise InvalidInput("type", str(error)) from None
         await check_sources(tx, row.sources)
+        for name in KEY_VALUED_REL_PROPERTIES:
+            if name in row.properties:
+                await require_entity(tx, row.properties[name], f"properties.{name}")
         found = await run(
             tx, writes.find_relationship(rel), start=a.key, end=b.key, identity=_identity(rel, row.properties)
         )

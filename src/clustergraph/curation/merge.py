@@ -38,7 +38,9 @@ async def merge_entities(graph: Graph, actor: str, keep: str, merge: list[str], 
             "relationships": rows,
         }
         props = _merged_properties(kept, merged)
-        row = node_row(kept.kind, kept.key, props, union(kept.sources, *(m.sources for m in merged)))
+        # The sources that back the merge state the kept entity too.
+        all_sources = union(kept.sources, *(m.sources for m in merged), sources)
+        row = node_row(kept.kind, kept.key, props, all_sources)
         new = node_params(row)["props"]
         await run(tx, writes.SET_ENTITY, key=kept.key, props=new)
         for rel, rel_rows in _moved_relationships(rows, kept.key, set(merged_keys)).items():

@@ -18,11 +18,6 @@ RETURN n.key AS key, [label IN labels(n) WHERE label <> '{ENTITY_LABEL}'][0] AS 
 
 SOURCE_KEYS: LiteralString = f"MATCH (s:{Kind.SOURCE.value}) WHERE s.key IN $keys RETURN s.key AS key"
 
-KINDS_OF: LiteralString = f"""
-MATCH (n:{ENTITY_LABEL}) WHERE n.key IN $keys
-RETURN n.key AS key, [label IN labels(n) WHERE label <> '{ENTITY_LABEL}'][0] AS kind
-"""
-
 # Every relationship of some entities, provenance edges aside (they follow `sources`).
 RELATIONSHIPS_OF: LiteralString = f"""
 MATCH (n:{ENTITY_LABEL})-[r]-(:{ENTITY_LABEL}) WHERE n.key IN $keys AND type(r) <> 'SOURCED_FROM'
@@ -32,10 +27,7 @@ ORDER BY type, start, end
 """
 
 
-def create_entity(kind: Kind) -> LiteralString:
-    return f"CREATE (n:{ENTITY_LABEL}:{Kind(kind).value}) SET n = $props {_SYNC_SOURCES}"
-
-
+# Provenance edges follow the node's `sources` property.
 _SYNC_SOURCES = f"""
 WITH n
 CALL (n) {{
@@ -49,6 +41,11 @@ CALL (n) {{
 }}
 RETURN n.key AS key
 """
+
+
+def create_entity(kind: Kind) -> LiteralString:
+    return f"CREATE (n:{ENTITY_LABEL}:{Kind(kind).value}) SET n = $props {_SYNC_SOURCES}"
+
 
 SET_ENTITY: LiteralString = f"MATCH (n:{ENTITY_LABEL} {{key: $key}}) SET n = $props {_SYNC_SOURCES}"
 
