@@ -3,5 +3,5 @@ CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE
 CREATE CONSTRAINT api_key_hash IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.hash IS UNIQUE;
 CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE;
 CREATE INDEX change_at IF NOT EXISTS FOR (c:Change) ON (c.at);
-// Merged duplicates keep resolving: the kept entity lists their keys.
-CREATE INDEX entity_merged_keys IF NOT EXISTS FOR (n:Entity) ON (n.mergedKeys);
+// Merged keys (Entity.mergedKeys, a list) need no index: a lookup tries the unique `key`
+// first and reads `mergedKeys` only for a key no entity has (see cypher/lookup.py).
