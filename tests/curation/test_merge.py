@@ -82,6 +82,17 @@ async def test_merged_keys_resolve_and_history_and_search_follow(
         # The kept entity's history goes on with both entities' earlier changes (their import).
         assert {k for c in earlier for k in c["keys"]} >= {KEEP, DUPLICATE}
         assert change["before"]["merged"][DUPLICATE]["name"] == "Mid-Pannon Regional Development Company"
+    # Every root field that takes a key follows a merged key to the kept entity.
+    paths = await send(
+        '{ cooperationPaths(from: "organisation:mid-pannon", to: "organisation:rda-usti-region") { nodes { key } } }'
+    )
+    assert paths["data"]["cooperationPaths"][0]["nodes"][0]["key"] == KEEP, paths
+    around = await send('{ neighbourhood(key: "organisation:mid-pannon") { center { key } } }')
+    assert around["data"]["neighbourhood"]["center"]["key"] == KEEP
+    partners = await send(
+        '{ crossBorderPartners(key: "organisation:mid-pannon", maxHops: 2) { partner { key } } }'
+    )
+    assert partners["data"]["crossBorderPartners"], partners
     hits = await send('{ search(query: "mid-pannon") { nodes { key } } }')
     assert [n["key"] for n in hits["data"]["search"]["nodes"]] == [KEEP]
 
