@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from clustergraph.auth.identity import Identity, Unauthenticated
+from clustergraph.auth.identity import Identity
 from clustergraph.db import Graph
 from clustergraph.settings import Settings
 
@@ -26,6 +26,3 @@ class Context:
     @property
     def actor(self) -> str:
         return self.identity.actor if self.identity else "anonymous"
-
-
-__all__ = ["Context", "Unauthenticated"]
