@@ -15,6 +15,8 @@ from clustergraph import location as graph_location
 from clustergraph.api.cached_get import CachedGraphQL
 from clustergraph.api.http import graphql_app
 from clustergraph.api.playground import PLAYGROUND_JS, asset_path
+from clustergraph.auth.oidc import OidcVerifier
+from clustergraph.auth.resolve import Authenticator
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings, get_settings
@@ -66,6 +68,8 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
         where = location or graph_location.resolve(settings)
         app.state.graph = Graph.connect(where, timeout=settings.query_timeout)
         app.state.settings = settings
+        oidc = OidcVerifier(settings) if settings.oidc_issuer else None
+        app.state.authenticator = Authenticator(app.state.graph, oidc)
         try:
             yield
         finally:

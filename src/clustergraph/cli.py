@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from clustergraph import location as graph_location
+from clustergraph.auth.identity import Role
+from clustergraph.auth.keys import create_key, list_keys, revoke_key
 from clustergraph.db import Graph, GraphUnavailable
 from clustergraph.importer.loader import ImportReport, load
 from clustergraph.migrations import migrate as apply_migrations
@@ -114,6 +116,13 @@ def _progress_bar() -> Progress:
     )
 
 
+def _cli_actor() -> str:
+    """Who history records for writes made from this command line."""
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
 def _import(path: Path, dry_run: bool, skip_invalid: bool) -> ImportReport:
     with _progress_bar() as bar:
 
@@ -129,7 +138,9 @@ def _import(path: Path, dry_run: bool, skip_invalid: bool) -> ImportReport:
 
         report = _with_graph(
             get_settings(),
-            lambda g: load(g, path, dry_run=dry_run, skip_invalid=skip_invalid, progress=start),
+            lambda g: load(
+                g, path, dry_run=dry_run, skip_invalid=skip_invalid, progress=start, actor=_cli_actor()
+            ),
         )
     for rejected in report.rejected:
         console.print(f"[red]rejected[/] {rejected}", highlight=False)
@@ -158,6 +169,64 @@ def seed() -> None:
     """Load the seed graph from seed/ (idempotent)."""
     report = _import(SEED_DIR, dry_run=False, skip_invalid=False)
     sys.exit(1 if report.rejected else 0)
+
+
+@main.command("export")
+@click.argument("output", type=click.Path(allow_dash=True, path_type=Path), default="-")
+def export_command(output: Path) -> None:
+    """Write the whole graph as JSON Lines in the import format (to OUTPUT, or stdout)."""
+    from clustergraph.export_jsonl import export_graph
+
+    def write(graph: Graph) -> Awaitable[int]:
+        if str(output) == "-":
+            return export_graph(graph, sys.stdout)
+
+        async def to_file() -> int:
+            with output.open("w", encoding="utf-8") as handle:
+                return await export_graph(graph, handle)
+
+        return to_file()
+
+    count = _with_graph(get_settings(), write)
+    console.print(f"exported {count} rows" + ("" if str(output) == "-" else f" to {output}"), highlight=False)
+
+
+@main.group()
+def keys() -> None:
+    """API keys: bearer tokens for writing through the API, each with a role."""
+
+
+@keys.command("create")
+@click.option("--name", required=True, help="Who or what the key is for.")
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.EDITOR.value, show_default=True
+)
+def keys_create(name: str, role: str) -> None:
+    """Create a key and print its token once (only its hash is stored)."""
+    new = _with_graph(get_settings(), lambda g: create_key(g, name, Role(role)))
+    console.print(f"created key {new.id} ({name}, {role}); the token is shown only now:", highlight=False)
+    click.echo(new.token)
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List keys (never their tokens)."""
+    from rich.table import Table
+
+    rows = _with_graph(get_settings(), list_keys)
+    table = Table("id", "name", "role", "created", "revoked")
+    for row in rows:
+        table.add_row(row["id"], row["name"], row["role"], row["createdAt"], row["revokedAt"] or "-")
+    Console(soft_wrap=True).print(table)
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id: str) -> None:
+    """Revoke a key: its token stops working at once."""
+    if not _with_graph(get_settings(), lambda g: revoke_key(g, key_id)):
+        _fail(f"no key has the id {key_id!r}")
+    click.echo(f"revoked key {key_id}")
 
 
 @main.command("export-schema")

@@ -11,6 +11,10 @@ from enum import StrEnum
 
 ENTITY_LABEL = "Entity"
 
+# Bookkeeping nodes, apart from the entities: never exported, never part of a path.
+CHANGE_LABEL = "Change"  # one per write: who, when, what, before and after
+API_KEY_LABEL = "ApiKey"  # a credential, kept only as a hash
+
 
 class Kind(StrEnum):
     CLUSTER = "Cluster"
@@ -40,6 +44,7 @@ COMMON_PROPERTIES: dict[str, type] = {
     "description": str,
     "url": str,
     "synthetic": bool,
+    "mergedKeys": list,  # keys of the duplicates merged into this entity; they still resolve to it
 }
 
 # Properties only some kinds carry.
@@ -207,6 +212,9 @@ REL_TYPES: dict[str, RelType] = {
         ),
     ]
 }
+
+# Relationship properties whose values are entity keys (they follow a merge).
+KEY_VALUED_REL_PROPERTIES: tuple[str, ...] = ("via", "project")
 
 COOPERATION_TYPES: tuple[str, ...] = tuple(n for n, r in REL_TYPES.items() if r.cooperation)
 

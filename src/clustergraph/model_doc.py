@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from clustergraph.model import (
+    API_KEY_LABEL,
+    CHANGE_LABEL,
     COMMON_PROPERTIES,
     COMMON_REL_PROPERTIES,
     KIND_PROPERTIES,
@@ -67,4 +69,16 @@ def model_markdown() -> str:
         lines.append(
             f"| `{rel.name}` | {starts} | {ends} | {_props(rel.properties)} | {coop} | {rel.description} |"
         )
+    lines += [
+        "",
+        "## Bookkeeping nodes",
+        "",
+        "Not entities: never exported, never on a path.",
+        "",
+        f"- `{CHANGE_LABEL}`: one per write (`id`, `at`, `actor`, `action`, `key`, `keys`, `before` and `after`",
+        "  as JSON, `sources`), created in the write's own transaction; `history(key)` reads them.",
+        f"- `{API_KEY_LABEL}`: an API key (`id`, `name`, `role`, `hash` = SHA-256 of the token, `createdAt`,",
+        "  `revokedAt`); the token itself is never stored.",
+        "- `Migration`: a schema migration applied (`id`, `checksum`, `appliedAt`).",
+    ]
     return "\n".join(lines) + "\n"

@@ -75,6 +75,16 @@ class Settings(BaseSettings):
             return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
         return value
 
+    # Who may read and write. Writes always need a credential: an API key, or a JWT
+    # from the OpenID Connect issuer below when one is configured.
+    public_reads: bool = Field(default=True, validation_alias="CLUSTERGRAPH_PUBLIC_READS")
+    oidc_issuer: str | None = Field(default=None, validation_alias="CLUSTERGRAPH_OIDC_ISSUER")
+    oidc_audience: str | None = Field(default=None, validation_alias="CLUSTERGRAPH_OIDC_AUDIENCE")
+    oidc_jwks_url: str | None = Field(default=None, validation_alias="CLUSTERGRAPH_OIDC_JWKS_URL")
+    oidc_role_claim: str = Field(default="clustergraph_role", validation_alias="CLUSTERGRAPH_OIDC_ROLE_CLAIM")
+    oidc_algorithms: str = Field(default="RS256,ES256", validation_alias="CLUSTERGRAPH_OIDC_ALGORITHMS")
+    max_history: int = Field(default=100, validation_alias="CLUSTERGRAPH_MAX_HISTORY")
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -1,4 +1,4 @@
-"""What every resolver can reach: the graph and the settings."""
+"""What every resolver can reach: the graph, the settings and who is calling."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
+from clustergraph.auth.identity import Identity
 from clustergraph.db import Graph
 from clustergraph.settings import Settings
 
@@ -17,3 +18,11 @@ class Context:
     response: Response | None
     graph: Graph
     settings: Settings
+    # The verified caller, or None when the request carries no credential.
+    identity: Identity | None = None
+    # Why a credential the request did carry was not accepted (raised only where one is needed).
+    auth_error: Exception | None = None
+
+    @property
+    def actor(self) -> str:
+        return self.identity.actor if self.identity else "anonymous"

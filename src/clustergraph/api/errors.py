@@ -7,11 +7,15 @@ message; anything unexpected is logged and masked, so no stack trace or Cypher l
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 from graphql import GraphQLError
+from neo4j.exceptions import ConstraintError
 from strawberry.extensions import SchemaExtension
 
+from clustergraph.auth.identity import Forbidden, Unauthenticated
+from clustergraph.curation.validate import InvalidInput
 from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.translate.plan import BadInput
 
@@ -24,9 +28,14 @@ QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL = "INTERNAL_SERVER_ERROR"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
 
 # graphql-core's messages for argument values that do not fit their type.
 _BAD_VALUE_HINTS = ("does not exist in", "Expected value of type", "got invalid value", "cannot represent")
+# graphql-core names where in a variable a value did not fit:
+# "Variable '$input' has invalid value at .kind: Value 'GALAXY' does not exist ...".
+_VARIABLE_FIELD = re.compile(r"Variable '\$(\w+)' has invalid value at \.?([\w.\[\]]+):")
 _TOO_COMPLEX_HINTS = ("exceeds maximum operation depth", "more than", "tokens")
 
 
@@ -34,14 +43,31 @@ def classify(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     code = (error.extensions or {}).get("code")
     message = error.message
+    extra: dict[str, str] = {}
     if isinstance(original, BadInput):
         code, message = BAD_USER_INPUT, str(original)
+        if isinstance(original, InvalidInput):
+            extra["field"] = original.field
+    elif isinstance(original, ConstraintError):
+        # Two writes raced for one key: the later one lost, whole.
+        code, message = (
+            BAD_USER_INPUT,
+            "the change conflicts with the graph (a key is taken); nothing was written",
+        )
+    elif isinstance(original, Unauthenticated):
+        code, message = UNAUTHENTICATED, str(original)
+    elif isinstance(original, Forbidden):
+        code, message = FORBIDDEN, str(original)
     elif isinstance(original, GraphUnavailable):
         code, message = SERVICE_UNAVAILABLE, "The graph database is unavailable; try again shortly."
     elif isinstance(original, QueryTimeout):
         code, message = QUERY_TIMEOUT, "The query took longer than the service allows; ask for less."
-    elif code is None and original is None:
+    elif code is None and (original is None or isinstance(original, GraphQLError)):
+        # graphql-core's own errors (a variable's value coerced against its type among them).
         code = _code_of_message(message)
+        field = _VARIABLE_FIELD.search(message)
+        if code == BAD_USER_INPUT and field:
+            extra["field"] = f"{field.group(1)}.{field.group(2)}"
     elif code is None:
         log.error("unexpected error in %s", error.path, exc_info=original)
         code, message = INTERNAL, "Internal server error."
@@ -51,7 +77,7 @@ def classify(error: GraphQLError) -> GraphQLError:
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={**(error.extensions or {}), "code": code},
+        extensions={**(error.extensions or {}), **extra, "code": code},
     )
 
 

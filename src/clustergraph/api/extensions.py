@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
+from clustergraph import graph_version
 from clustergraph.db import query_counter
 
 
@@ -23,3 +25,14 @@ class CypherQueryCount(SchemaExtension):
 
     def get_results(self) -> dict[str, Any]:
         return {"cypherQueries": len(getattr(self, "_queries", []))}
+
+
+class BumpGraphVersionAfterMutations(SchemaExtension):
+    """After a mutation, mark the graph changed so cached GET answers (ETags) are not reused."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        yield
+        context = self.execution_context
+        if context.operation_type is OperationType.MUTATION:
+            # Even a failed mutation may have committed an earlier field's change.
+            await graph_version.bump(context.context.graph)

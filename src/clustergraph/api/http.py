@@ -14,18 +14,28 @@ from clustergraph.api.context import Context
 from clustergraph.api.errors import SERVICE_UNAVAILABLE
 from clustergraph.api.playground import graphiql_html
 from clustergraph.api.schema import build_schema
+from clustergraph.auth.identity import Unauthenticated
+from clustergraph.auth.resolve import Authenticator
+from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.settings import Settings
 
 
 class ClusterGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request)
-        return Context(
+        context = Context(
             request=request,
             response=response if isinstance(response, Response) else None,
             graph=request.app.state.graph,
             settings=request.app.state.settings,
         )
+        authenticator: Authenticator = request.app.state.authenticator
+        try:
+            context.identity = await authenticator.identify(request.headers.get("authorization"))
+        except (Unauthenticated, GraphUnavailable, QueryTimeout) as error:
+            # Kept for the fields that need a credential; public reads still answer.
+            context.auth_error = error
+        return context
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_html())

@@ -7,9 +7,13 @@ from typing import Any
 import strawberry
 from strawberry.extensions import MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
 from clustergraph.api.errors import ErrorCodes
-from clustergraph.api.extensions import CypherQueryCount
+from clustergraph.api.extensions import BumpGraphVersionAfterMutations, CypherQueryCount
+from clustergraph.api.history import HistoryQuery
+from clustergraph.api.mutation import Mutation
+from clustergraph.api.permissions import ReadAccess
 from clustergraph.api.query import Query
 from clustergraph.api.types import ENTITY_TYPES
 from clustergraph.settings import Settings, get_settings
@@ -25,14 +29,17 @@ def read_field(obj: Any, name: str) -> Any:
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
     return strawberry.Schema(
-        query=Query,
+        query=merge_types("Query", (Query, HistoryQuery)),
+        mutation=Mutation,
         types=ENTITY_TYPES,
         config=StrawberryConfig(default_resolver=read_field),
         extensions=[
             ErrorCodes,
+            ReadAccess,
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             CypherQueryCount,
+            BumpGraphVersionAfterMutations,
         ],
     )
 

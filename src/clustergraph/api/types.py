@@ -183,6 +183,10 @@ class Entity(Node):
     description: str | None
     url: str | None
     synthetic: bool | None = strawberry.field(description="True for generated (not sourced) data.")
+    merged_keys: list[str] = strawberry.field(
+        description="Keys of duplicates merged into this entity; `entity(key:)` finds it by them too.",
+        metadata=graph(Property("mergedKeys", True)),
+    )
     sources: list[Annotated[Source, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
         resolver=by_response_key, description="The sources that state this entity.", metadata=graph(Sources())
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from clustergraph.cypher.lookup import optional_entity, resolve_entity
 from clustergraph.cypher.projection import COOPERATION_IN_PROJECTS, Emitter, kind_label, rel_label
 from clustergraph.model import ENTITY_LABEL, Kind
 from clustergraph.translate.plan import EdgePlan, KindPlans, Page
@@ -48,8 +49,9 @@ def _types(types: tuple[str, ...]) -> str:
 
 
 def entity(key: str, plans: KindPlans) -> CypherQuery:
+    """The entity with this key, or the one a duplicate with this key was merged into."""
     e = Emitter()
-    text = f"MATCH (n:{ENTITY_LABEL} {{key: {e.param(key)}}}) RETURN {e.node('n', plans)} AS result"
+    text = f"{resolve_entity('n', e.param(key))} RETURN {e.node('n', plans)} AS result"
     return CypherQuery(text, e.params)
 
 
@@ -167,8 +169,8 @@ def cooperation_paths(
     else:
         match = f"MATCH p = SHORTEST {_bound(limit)} (a)-[:{types_text}]-{{1,{hops}}}(b)"
     text = f"""
-OPTIONAL MATCH (a:{ENTITY_LABEL} {{key: {e.param(start)}}})
-OPTIONAL MATCH (b:{ENTITY_LABEL} {{key: {e.param(end)}}})
+{optional_entity("a", e.param(start))}
+{optional_entity("b", e.param(end))}
 CALL (a, b) {{
   WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
   {match}
@@ -198,7 +200,7 @@ def cross_border_partners(
         entries.append(f"path: {_path_map(e, 'p', path)}")
     actors = " OR ".join(f"b:{kind_label(k)}" for k in (Kind.CLUSTER, Kind.ORGANISATION))
     text = f"""
-OPTIONAL MATCH (a:{ENTITY_LABEL} {{key: {e.param(key)}}})
+{optional_entity("a", e.param(key))}
 CALL (a) {{
   WITH a WHERE a IS NOT NULL
   MATCH p = ANY SHORTEST (a)-[:{_types(types)}]-{{1,{_bound(max_hops)}}}(b:{ENTITY_LABEL})
@@ -239,7 +241,7 @@ CALL (kept) {{
 }}"""
         entries.append("edges: edges")
     text = f"""
-OPTIONAL MATCH (c:{ENTITY_LABEL} {{key: {e.param(key)}}})
+{optional_entity("c", e.param(key))}
 CALL (c) {{
   WITH c WHERE c IS NOT NULL
   MATCH p = ANY SHORTEST (c)-[:{_types(types)}]-{{1,{_bound(depth)}}}(m:{ENTITY_LABEL})

@@ -6,11 +6,8 @@ from typing import LiteralString
 
 from clustergraph.model import ENTITY_LABEL, REL_TYPES, Kind
 
-# Each returns one row: created, updated (the rest of the batch was unchanged).
-_COUNTS = """
-RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
-       sum(CASE WHEN NOT created AND before <> after THEN 1 ELSE 0 END) AS updated
-"""
+# Each returns one row per input row: whether it was created, and its properties before
+# and after (the loader counts from them and records the changes in history).
 
 
 def upsert_nodes(kind: Kind) -> LiteralString:
@@ -34,8 +31,7 @@ CALL (n, row) {{
   MATCH (s:Source {{key: sourceKey}})
   MERGE (n)-[:SOURCED_FROM]->(s)
 }}
-WITH created, before, properties(n) AS after
-{_COUNTS}
+RETURN row.key AS key, created, before, properties(n) AS after
 """
 
 
@@ -52,8 +48,7 @@ OPTIONAL MATCH (a)-[old:{rel.name}{identity_map}]->(b)
 WITH a, b, row, old IS NULL AS created, properties(old) AS before
 MERGE (a)-[r:{rel.name}{identity_map}]->(b)
 SET r = row.props
-WITH created, before, properties(r) AS after
-{_COUNTS}
+RETURN row.start AS start, row.end AS end, created, before, properties(r) AS after
 """
 
 

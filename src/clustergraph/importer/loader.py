@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
 from clustergraph import graph_version
+from clustergraph.cypher.history import RECORD_CHANGES
 from clustergraph.cypher.upsert import EXISTING_KINDS, upsert_nodes, upsert_relationships
 from clustergraph.db import Graph
+from clustergraph.importer.changes import changed, node_change, relationship_change
 from clustergraph.importer.reader import Located, Rejected, read
 from clustergraph.importer.rows import NodeRow, RelationshipRow
 from clustergraph.model import Kind
@@ -169,15 +172,18 @@ def relationship_params(row: RelationshipRow) -> dict[str, Any]:
 
 
 async def write_plan(
-    graph: Graph, plan: Plan, report: ImportReport, progress: Progress | None = None
+    graph: Graph, plan: Plan, report: ImportReport, progress: Progress | None = None, actor: str = "import"
 ) -> None:
     for kind in KIND_ORDER:
         rows = [node_params(r) for r in plan.nodes.get(kind, [])]
-        await _write_batches(graph, upsert_nodes(kind), rows, report, progress)
+        await _write_batches(
+            graph, upsert_nodes(kind), rows, report, progress, actor, partial(node_change, kind)
+        )
         report.nodes += len(rows)
     for rel_type, rel_rows in sorted(plan.relationships.items()):
         rows = [relationship_params(r) for r in rel_rows]
-        await _write_batches(graph, upsert_relationships(rel_type), rows, report, progress)
+        change = partial(relationship_change, rel_type)
+        await _write_batches(graph, upsert_relationships(rel_type), rows, report, progress, actor, change)
         report.relationships += len(rows)
     report.written = True
     if report.created or report.updated:
@@ -186,19 +192,33 @@ async def write_plan(
 
 
 async def _write_batches(
-    graph: Graph, cypher: Any, rows: list[dict[str, Any]], report: ImportReport, progress: Progress | None
+    graph: Graph,
+    cypher: Any,
+    rows: list[dict[str, Any]],
+    report: ImportReport,
+    progress: Progress | None,
+    actor: str,
+    change: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> None:
     for batch in _batches(rows, BATCH_SIZE):
 
-        async def work(tx: AsyncManagedTransaction, batch: list[dict[str, Any]] = batch) -> dict[str, Any]:
+        async def work(
+            tx: AsyncManagedTransaction, batch: list[dict[str, Any]] = batch
+        ) -> list[dict[str, Any]]:
             result = await tx.run(cypher, rows=batch)
-            record = await result.single(strict=True)
-            return record.data()
+            records = [record.data() async for record in result]
+            # The batch's history records are written in the batch's own transaction.
+            changes = [change(r) for r in records if changed(r)]
+            if changes:
+                await tx.run(RECORD_CHANGES, changes=changes, actor=actor)
+            return records
 
-        counts = await graph.transaction(work)
-        report.created += counts["created"]
-        report.updated += counts["updated"]
-        report.unchanged += len(batch) - counts["created"] - counts["updated"]
+        records = await graph.transaction(work)
+        created = sum(1 for r in records if r["created"])
+        updated = sum(1 for r in records if changed(r)) - created
+        report.created += created
+        report.updated += updated
+        report.unchanged += len(batch) - created - updated
         if progress:
             progress(len(batch))
 
@@ -214,11 +234,12 @@ async def load(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Callable[[int], Progress] | None = None,
+    actor: str = "import",
 ) -> ImportReport:
     """Validate the files at `path`; unless told otherwise, write them only when every row is valid."""
     plan = await plan_import(graph, path)
     report = ImportReport(rejected=sorted(plan.rejected, key=lambda r: (str(r.file), r.line)))
     if dry_run or (plan.rejected and not skip_invalid):
         return report
-    await write_plan(graph, plan, report, progress(plan.size) if progress else None)
+    await write_plan(graph, plan, report, progress(plan.size) if progress else None, actor)
     return report

@@ -1,0 +1,41 @@
+"""The `history` root field: who changed an entity, when, and what it was before and after."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from clustergraph.api.context import Context
+from clustergraph.curation.history import entity_history
+from clustergraph.translate.plan import BadInput
+
+
+@strawberry.type(description="One recorded write.")
+class Change:
+    id: strawberry.ID
+    at: str = strawberry.field(description="When, as an ISO 8601 date-time (UTC).")
+    actor: str = strawberry.field(
+        description="Who: `key:<id>:<name>` for an API key, `oidc:<subject>` for a JWT."
+    )
+    action: str = strawberry.field(description="create, update, delete, link, unlink or merge.")
+    key: str = strawberry.field(
+        description="The entity changed (for a link, its start; for a merge, the kept one)."
+    )
+    keys: list[str] = strawberry.field(description="Every entity the change touched.")
+    before: JSON | None = strawberry.field(description="The state before (null for a creation).")
+    after: JSON | None = strawberry.field(description="The state after (null for a deletion).")
+    sources: list[str] = strawberry.field(description="Keys of the sources that back the change.")
+
+
+@strawberry.type
+class HistoryQuery:
+    @strawberry.field(
+        description="The changes of an entity, newest first; a merged key gives the kept entity's history."
+    )
+    async def history(self, info: Info[Context, None], key: str, first: int = 50) -> list[Change]:
+        limit = info.context.settings.max_history
+        if not 1 <= first <= limit:
+            raise BadInput(f"`first` must be between 1 and {limit}, not {first}")
+        rows = await entity_history(info.context.graph, key, first)
+        return [Change(**row) for row in rows]

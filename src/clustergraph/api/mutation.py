@@ -1,0 +1,172 @@
+"""The root mutation fields: check the caller (permission classes), validate, write in one transaction.
+
+Each resolver is thin: the write and its history record happen in one call of
+`clustergraph.curation`, which runs them as one Neo4j transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from clustergraph.api.context import Context
+from clustergraph.api.permissions import IsAdmin, IsEditor
+from clustergraph.api.query import Root
+from clustergraph.api.types import Entity, EntityKind, RelationshipType
+from clustergraph.curation import entities, links
+from clustergraph.curation.merge import merge_entities
+from clustergraph.curation.validate import InvalidInput
+from clustergraph.cypher import reads
+from clustergraph.model import Kind
+
+_SOURCES = "Keys of the Source entities that back this change (recorded with it)."
+
+
+@strawberry.input(description="A new entity; `properties` holds the data model's properties of its kind.")
+class EntityInput:
+    kind: EntityKind  # type: ignore[valid-type]
+    key: str = strawberry.field(description="Stable key `prefix:slug`, e.g. `cluster:silesian-medical`.")
+    properties: JSON = strawberry.field(
+        description='e.g. {"name": "...", "country": "PL"} (see schema/MODEL.md).'
+    )
+    sources: list[str] = strawberry.field(description=_SOURCES)
+
+
+@strawberry.input(description="A relationship between two entities, by their keys.")
+class RelationshipInput:
+    type: RelationshipType  # type: ignore[valid-type]
+    from_: str = strawberry.field(name="from")
+    to: str
+    properties: JSON | None = strawberry.field(default=None, description='e.g. {"role": "partner"}.')
+    sources: list[str] = strawberry.field(default_factory=list, description=_SOURCES)
+
+
+@strawberry.type(description="A relationship as written or removed: its ends, properties and sources.")
+class Relationship:
+    type: RelationshipType  # type: ignore[valid-type]
+    from_: str = strawberry.field(name="from")
+    to: str
+    properties: JSON
+    sources: list[str]
+
+
+@strawberry.type(description="What a deletion removed.")
+class DeletedEntity:
+    key: str
+    change_id: str = strawberry.field(description="The history record; its `before` keeps the entity.")
+
+
+def _object(value: Any, field: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidInput(field, "must be a JSON object of property names and values")
+    return value
+
+
+async def _entity(info: Info[Context, None], key: str) -> Any:
+    root = Root(info)
+    rows = await root.run(reads.entity(key, root.entity_plans()))
+    return rows[0]["result"]
+
+
+def _relationship(data: dict[str, Any]) -> Relationship:
+    return Relationship(
+        type=RelationshipType[data["type"]],
+        from_=data["from"],
+        to=data["to"],
+        properties=data["properties"],
+        sources=data["sources"],
+    )
+
+
+@strawberry.type(
+    description="Curating the graph. Editors create, update and link; admins also delete and merge."
+)
+class Mutation:
+    @strawberry.mutation(permission_classes=[IsEditor], description="Create an entity.")
+    async def create_entity(self, info: Info[Context, None], input: EntityInput) -> Entity:
+        ctx = info.context
+        key = await entities.create_entity(
+            ctx.graph,
+            ctx.actor,
+            Kind(input.kind),
+            input.key,
+            _object(input.properties, "properties"),
+            input.sources,
+        )
+        return await _entity(info, key)
+
+    @strawberry.mutation(
+        permission_classes=[IsEditor],
+        description="Change some properties of an entity (null removes one); `sources` are added to its sources.",
+    )
+    async def update_entity(
+        self, info: Info[Context, None], key: str, properties: JSON, sources: list[str]
+    ) -> Entity:
+        ctx = info.context
+        changed = await entities.update_entity(
+            ctx.graph, ctx.actor, key, _object(properties, "properties"), sources
+        )
+        return await _entity(info, changed)
+
+    @strawberry.mutation(permission_classes=[IsAdmin], description="Delete an entity and its relationships.")
+    async def delete_entity(
+        self, info: Info[Context, None], key: str, sources: list[str] | None = None
+    ) -> DeletedEntity:
+        ctx = info.context
+        change = await entities.delete_entity(ctx.graph, ctx.actor, key, sources or [])
+        return DeletedEntity(key=key, change_id=change)
+
+    @strawberry.mutation(
+        permission_classes=[IsEditor],
+        description="Create a relationship, or add properties and sources to the same one (type, ends, identity).",
+    )
+    async def link_entities(self, info: Info[Context, None], input: RelationshipInput) -> Relationship:
+        ctx = info.context
+        data = await links.link(
+            ctx.graph,
+            ctx.actor,
+            input.type.value,
+            input.from_,
+            input.to,
+            _object(input.properties, "properties"),
+            input.sources,
+        )
+        return _relationship(data)
+
+    @strawberry.mutation(
+        permission_classes=[IsEditor],
+        description="Remove a relationship; `properties` names its identity where its type has one (CLAIMS: property).",
+    )
+    async def unlink_entities(self, info: Info[Context, None], input: RelationshipInput) -> Relationship:
+        ctx = info.context
+        data = await links.unlink(
+            ctx.graph,
+            ctx.actor,
+            input.type.value,
+            input.from_,
+            input.to,
+            _object(input.properties, "properties"),
+            input.sources,
+        )
+        return _relationship(data)
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description="Fold duplicates into `keep`: relationships move over without duplicates, names become "
+        "aliases, sources are united, merged keys keep resolving to `keep`.",
+    )
+    async def merge_entities(
+        self,
+        info: Info[Context, None],
+        keep: str,
+        merge: list[str],
+        sources: Annotated[list[str] | None, strawberry.argument(description=_SOURCES)] = None,
+    ) -> Entity:
+        ctx = info.context
+        kept = await merge_entities(ctx.graph, ctx.actor, keep, merge, sources or [])
+        return await _entity(info, kept)

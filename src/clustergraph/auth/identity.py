@@ -1,0 +1,35 @@
+"""Roles, the caller's identity, and the two ways a request can be refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    READER = "reader"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= needed.rank
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A verified caller: `actor` is what history records as who made a change."""
+
+    actor: str
+    role: Role
+
+
+class Unauthenticated(Exception):
+    """No credential, or one that does not verify."""
+
+
+class Forbidden(Exception):
+    """A verified caller whose role is too small."""

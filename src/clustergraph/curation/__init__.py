@@ -1,0 +1,1 @@
+"""The write side: validated changes to entities and relationships, each one transaction with its history."""

@@ -1,0 +1,101 @@
+"""Creating, updating and deleting one entity: each call is one transaction, recorded in history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from clustergraph.curation.tx import (
+    check_sources,
+    entity_state,
+    record_change,
+    require_entity,
+    run,
+    union,
+)
+from clustergraph.curation.validate import InvalidInput, node_row
+from clustergraph.cypher import writes
+from clustergraph.db import Graph
+from clustergraph.importer.loader import node_params
+from clustergraph.model import Kind
+
+# Kept by the service itself: `mergeEntities` writes merged keys, and a key never changes.
+MANAGED_PROPERTIES = ("key", "mergedKeys")
+
+
+def _refuse_managed(properties: dict[str, Any]) -> None:
+    for name in MANAGED_PROPERTIES:
+        if name in properties:
+            raise InvalidInput(
+                f"properties.{name}", f"{name!r} is kept by the service (merge entities instead)"
+            )
+
+
+async def create_entity(
+    graph: Graph, actor: str, kind: Kind, key: str, properties: dict[str, Any], sources: list[str]
+) -> str:
+    _refuse_managed(properties)
+    row = node_row(kind, key, properties, sources)
+    prefix = Kind(kind).value.lower()
+    if not key.startswith(f"{prefix}:"):
+        raise InvalidInput("key", f"a {Kind(kind).value}'s key starts with {prefix + ':'!r}, not {key!r}")
+
+    async def work(tx: AsyncManagedTransaction) -> str:
+        if await entity_state(tx, key) is not None:
+            raise InvalidInput("key", f"an entity with the key {key!r} exists already")
+        await check_sources(tx, row.sources)
+        props = node_params(row)["props"]
+        await run(tx, writes.create_entity(kind), props=props)
+        after = {k: v for k, v in sorted(props.items()) if k != "searchText"}
+        await record_change(tx, actor, "create", [key], None, after, row.sources)
+        return key
+
+    return await graph.transaction(work)
+
+
+async def update_entity(
+    graph: Graph, actor: str, key: str, changes: dict[str, Any], sources: list[str]
+) -> str:
+    """Set the given properties (null removes one) and add `sources` to the entity's sources."""
+    if not sources:
+        raise InvalidInput("sources", "an update needs at least one source that backs it")
+    _refuse_managed(changes)
+
+    async def work(tx: AsyncManagedTransaction) -> str:
+        state = await require_entity(tx, key, "key")
+        props = state.editable
+        for name, value in changes.items():
+            if value is None:
+                props.pop(name, None)
+            else:
+                props[name] = value
+        row = node_row(state.kind, state.key, props, union(state.sources, sources))
+        await check_sources(tx, sources)
+        new = node_params(row)["props"]
+        await run(tx, writes.SET_ENTITY, key=state.key, props=new)
+        after = {k: v for k, v in sorted(new.items()) if k != "searchText"}
+        await record_change(tx, actor, "update", [state.key], state.visible, after, sources)
+        return state.key
+
+    return await graph.transaction(work)
+
+
+async def delete_entity(graph: Graph, actor: str, key: str, sources: list[str]) -> str:
+    """Delete an entity with its relationships; history keeps both, so the deletion can be undone by hand."""
+
+    async def work(tx: AsyncManagedTransaction) -> str:
+        state = await require_entity(tx, key, "key")
+        await check_sources(tx, sources)
+        if state.kind is Kind.SOURCE:
+            cited = (await run(tx, writes.CITATIONS, key=state.key))[0]["cited"]
+            if cited:
+                raise InvalidInput(
+                    "key", f"{state.key!r} is still cited by {cited} facts; it cannot be deleted"
+                )
+        relationships = await run(tx, writes.RELATIONSHIPS_OF, keys=[state.key])
+        await run(tx, writes.DELETE_ENTITIES, keys=[state.key])
+        before = {"kind": state.kind.value, "properties": state.visible, "relationships": relationships}
+        return await record_change(tx, actor, "delete", [state.key], before, None, sources)
+
+    return await graph.transaction(work)

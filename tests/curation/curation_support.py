@@ -1,0 +1,90 @@
+"""Helpers of the write-side tests: a snapshot of the whole graph, resetting it, another app instance."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from clustergraph.app import create_app
+from clustergraph.db import Graph
+from clustergraph.importer.loader import load
+from clustergraph.location import GraphLocation
+from clustergraph.migrations import migrate
+from clustergraph.paths import SEED_DIR
+from clustergraph.settings import Settings
+
+
+async def reset_graph(graph: Graph) -> None:
+    """An empty graph with the schema and the seed loaded (as the suite's own fixture does)."""
+    await graph.autocommit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    await migrate(graph)
+    report = await load(graph, SEED_DIR)
+    assert report.ok, report.rejected
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def snapshot(graph: Graph) -> dict[str, Any]:
+    """Every node (labels, properties) and relationship (type, ends, properties) in the graph."""
+    nodes = await graph.read(
+        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.key, n.id, elementId(n)"
+    )
+    rels = await graph.read(
+        "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.key AS a, b.key AS b, properties(r) AS props "
+    )
+    for node in nodes:
+        node["props"].pop("createdAt", None)  # datetimes of API keys do not compare as values
+        node["props"].pop("revokedAt", None)
+    rels.sort(key=lambda r: json.dumps(r, sort_keys=True, default=str))
+    return {"nodes": nodes, "relationships": rels}
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [e["extensions"]["code"] for e in body.get("errors") or []]
+
+
+@contextmanager
+def serve(settings: Settings, location: GraphLocation) -> Iterator[str]:
+    """Another instance of the real app, e.g. with other settings, on a loopback port."""
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings, location), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the service did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def cli(location: GraphLocation, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "NEO4J_URI": location.uri,
+        "NEO4J_USER": location.user,
+        "NEO4J_PASSWORD": location.password,
+        "NEO4J_DATABASE": location.database,
+    }
+    command = [str(Path(sys.executable).with_name("clustergraph")), *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
