@@ -9,27 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from starlette.types import ASGIApp
 
 from clustergraph import location as graph_location
 from clustergraph.app import create_app
 from clustergraph.db import Graph
-from clustergraph.importer.loader import load
 from clustergraph.location import GraphLocation
-from clustergraph.migrations import migrate
 from clustergraph.neo4j_local import LocalServer
-from clustergraph.paths import PROJECT_ROOT, SEED_DIR
+from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
+from tests.support import reset_graph, serve
 
 TEST_HOME = PROJECT_ROOT / ".test-neo4j"
 NEO4J_IMAGE = "neo4j:5.26.30-community"
@@ -67,46 +60,12 @@ def location(settings: Settings, local_server: LocalServer | None) -> Iterator[G
     yield graph_location.resolve(settings)
 
 
-async def reset_graph(graph: Graph) -> None:
-    """An empty graph with the schema and the seed loaded."""
-    await graph.autocommit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
-    await migrate(graph)
-    report = await load(graph, SEED_DIR)
-    assert report.ok, report.rejected
-
-
 @pytest.fixture(scope="session")
 async def graph(location: GraphLocation) -> AsyncIterator[Graph]:
     graph = Graph.connect(location, timeout=60)
     await reset_graph(graph)
     yield graph
     await graph.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serve(app: ASGIApp) -> Iterator[str]:
-    """An ASGI app under uvicorn on a free loopback port, in a thread; yields its origin."""
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the service did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,11 @@ from pathlib import Path
 import httpx
 
 from clustergraph.api.persisted import hash_of
+from clustergraph.auth.identity import Role
+from clustergraph.auth.keys import create_key
 from clustergraph.db import Graph
 from clustergraph.importer.loader import load
-from tests.conftest import reset_graph
+from tests.support import reset_graph
 
 WIDGET_HASH = hash_of("widget-partners")
 CLUSTER = "cluster:euroregion-beskidy"
@@ -94,3 +96,26 @@ async def test_a_write_to_the_graph_changes_the_etag_and_the_answer(
     # Loading the seed again is a write too: the old tag does not come back.
     assert restored.status_code == 200
     assert restored.json()["data"]["entity"]["name"] == "Klaster Euroregion Beskidy"
+
+
+async def test_a_mutation_changes_the_etag_and_a_refused_one_does_not(
+    http: httpx.AsyncClient, graph: Graph
+) -> None:
+    rename = """mutation ($key: String!) { updateEntity(key: $key, properties: {description: "Renamed by a test."},
+        sources: ["source:s1"]) { key } }"""
+    before = await get_widget(http, CLUSTER)
+    try:
+        refused = await http.post("/graphql", json={"query": rename, "variables": {"key": CLUSTER}})
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert (await get_widget(http, CLUSTER, before.headers["etag"])).status_code == 304
+        token = (await create_key(graph, "etag-test", Role.EDITOR)).token
+        done = await http.post(
+            "/graphql",
+            json={"query": rename, "variables": {"key": CLUSTER}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert done.json()["data"]["updateEntity"]["key"] == CLUSTER
+        after = await get_widget(http, CLUSTER, before.headers["etag"])
+        assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
+    finally:
+        await reset_graph(graph)

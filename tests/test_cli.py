@@ -1,23 +1,9 @@
 """The console script, run as a user runs it, against the test suite's Neo4j."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from clustergraph.location import GraphLocation
-
-
-def run_cli(location: GraphLocation, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "NEO4J_URI": location.uri,
-        "NEO4J_USER": location.user,
-        "NEO4J_PASSWORD": location.password,
-        "NEO4J_DATABASE": location.database,
-    }
-    command = [str(Path(sys.executable).with_name("clustergraph")), *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+from tests.support import run_cli
 
 
 def test_migrate_twice_is_safe(location: GraphLocation, graph: object) -> None:

@@ -17,7 +17,7 @@ from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
 from clustergraph.web.pages import embed_snippet
 from tests.browser import chromium, screenshot_path
-from tests.conftest import serve
+from tests.support import serve
 
 CLUSTER = "cluster:euroregion-beskidy"
 # A host page with styles as careless as real sites have: none of them may reach the

@@ -13,7 +13,7 @@ from clustergraph.location import GraphLocation
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 from clustergraph.web.pages import DIST, embed_snippet
-from tests.conftest import serve
+from tests.support import serve
 
 ALLOWED = "http://partner.example.org"
 REFUSED = "http://elsewhere.example.org"

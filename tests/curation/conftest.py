@@ -8,11 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
-from curation_support import reset_graph
 
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key
 from clustergraph.db import Graph
+from tests.support import reset_graph
 
 
 @pytest.fixture

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from curation_support import codes, serve, snapshot
-
+from clustergraph.app import create_app
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key, revoke_key
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
+from tests.support import codes, serve, snapshot
 
 CREATE = """
 mutation($input: EntityInput!) { createEntity(input: $input) { key name } }
@@ -82,7 +82,7 @@ async def test_reads_can_be_closed_to_anonymous_callers(
     reader = await create_key(restore, "reader", Role.READER)
     private = settings.model_copy(update={"public_reads": False})
     query = {"query": '{ entity(key: "organisation:mid-pannon") { name } }'}
-    with serve(private, location) as url:
+    with serve(create_app(private, location)) as url:
         async with httpx.AsyncClient(base_url=url) as client:
             anonymous = (await client.post("/graphql", json=query)).json()
             allowed = (

@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from curation_support import cli, reset_graph, snapshot
-
 from clustergraph.curation.history import entity_history
 from clustergraph.db import Graph
 from clustergraph.importer.loader import load
 from clustergraph.location import GraphLocation
 from clustergraph.migrations import migrate
+from tests.support import reset_graph, run_cli, snapshot
 
 
 def bulk_rows(count: int) -> list[dict[str, Any]]:
@@ -61,7 +60,7 @@ async def test_one_bad_row_among_thousands_writes_nothing_and_is_named(
     rows[3733]["properties"]["partnerNumber"] = "seven"  # line 3734, among 5000
     path = write_jsonl(tmp_path / "bulk.jsonl", rows)
     before = await snapshot(restore)
-    result = cli(location, "import", str(path))
+    result = run_cli(location, "import", str(path))
     assert result.returncode == 1
     assert f"{path}:3734" in result.stderr and "partnerNumber" in result.stderr
     assert "rejected 1" in result.stdout and "nothing was written" in result.stdout
@@ -72,7 +71,7 @@ async def test_dry_run_validates_without_writing(
     restore: Graph, location: GraphLocation, tmp_path: Path
 ) -> None:
     path = write_jsonl(tmp_path / "bulk.jsonl", bulk_rows(50))
-    result = cli(location, "import", "--dry-run", str(path))
+    result = run_cli(location, "import", "--dry-run", str(path))
     assert result.returncode == 0, result.stderr
     assert "validated" in result.stdout and "rejected 0" in result.stdout
     assert await _bulk_count(restore) == 0
@@ -141,7 +140,7 @@ async def test_export_then_import_into_an_empty_graph_reproduces_it(
     assert body["data"], body
     original = await _entities(restore)
     out = tmp_path / "graph.jsonl"
-    result = cli(location, "export", str(out))
+    result = run_cli(location, "export", str(out))
     assert result.returncode == 0, result.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(original["nodes"]) + len(

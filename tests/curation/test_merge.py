@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from curation_support import codes, snapshot
-
 from clustergraph.auth.identity import Role
 from clustergraph.db import Graph
+from tests.support import codes, snapshot
 
 KEEP = "organisation:central-transdanubian-rda"
 DUPLICATE = "organisation:mid-pannon"

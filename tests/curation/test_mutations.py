@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from curation_support import codes, snapshot
 
 from clustergraph.auth.identity import Role
 from clustergraph.curation import entities
 from clustergraph.db import Graph
 from clustergraph.model import Kind
+from tests.support import codes, snapshot
 
 CREATE = (
     "mutation($input: EntityInput!) { createEntity(input: $input) { key name countryCode sources { key } } }"

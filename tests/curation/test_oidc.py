@@ -13,11 +13,12 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from curation_support import codes, serve, snapshot
 
+from clustergraph.app import create_app
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
+from tests.support import codes, serve, snapshot
 
 ISSUER = "https://login.example.test/realms/clusters"
 AUDIENCE = "clustergraph"
@@ -75,7 +76,7 @@ async def test_jwts_are_verified_before_anything_is_written(
         "reader only": (token(clustergraph_role="reader"), "FORBIDDEN"),
     }
     before = await snapshot(restore)
-    with serve(oidc, location) as url:
+    with serve(create_app(oidc, location)) as url:
         async with httpx.AsyncClient(base_url=url, timeout=30) as client:
 
             async def post(bearer: str) -> Any:

@@ -33,6 +33,9 @@ class BumpGraphVersionAfterMutations(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         yield
         context = self.execution_context
-        if context.operation_type is OperationType.MUTATION:
-            # Even a failed mutation may have committed an earlier field's change.
+        if context.operation_type is not OperationType.MUTATION or context.result is None:
+            return
+        # A mutation field answers null when it failed (and wrote nothing); any other
+        # answer means its transaction committed.
+        if any(value is not None for value in (context.result.data or {}).values()):
             await graph_version.bump(context.context.graph)

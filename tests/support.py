@@ -1,4 +1,4 @@
-"""Helpers of the write-side tests: a snapshot of the whole graph, resetting it, another app instance."""
+"""Helpers shared by the tests: resetting the graph, serving an app, running the CLI, snapshots."""
 
 from __future__ import annotations
 
@@ -15,18 +15,17 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+from starlette.types import ASGIApp
 
-from clustergraph.app import create_app
 from clustergraph.db import Graph
 from clustergraph.importer.loader import load
 from clustergraph.location import GraphLocation
 from clustergraph.migrations import migrate
 from clustergraph.paths import SEED_DIR
-from clustergraph.settings import Settings
 
 
 async def reset_graph(graph: Graph) -> None:
-    """An empty graph with the schema and the seed loaded (as the suite's own fixture does)."""
+    """An empty graph with the schema and the seed loaded."""
     await graph.autocommit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
     await migrate(graph)
     report = await load(graph, SEED_DIR)
@@ -37,6 +36,26 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(app: ASGIApp) -> Iterator[str]:
+    """An ASGI app under uvicorn on a free loopback port, in a thread; yields its origin."""
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the service did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 async def snapshot(graph: Graph) -> dict[str, Any]:
@@ -58,27 +77,8 @@ def codes(body: dict[str, Any]) -> list[str]:
     return [e["extensions"]["code"] for e in body.get("errors") or []]
 
 
-@contextmanager
-def serve(settings: Settings, location: GraphLocation) -> Iterator[str]:
-    """Another instance of the real app, e.g. with other settings, on a loopback port."""
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings, location), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the service did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-def cli(location: GraphLocation, *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(location: GraphLocation, *args: str) -> subprocess.CompletedProcess[str]:
+    """The `clustergraph` console script, as a user runs it, against the test suite's Neo4j."""
     env = {
         **os.environ,
         "NEO4J_URI": location.uri,
