@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     max_neighbourhood_depth: int = Field(default=3, validation_alias="CLUSTERGRAPH_MAX_NEIGHBOURHOOD_DEPTH")
     max_neighbourhood_limit: int = Field(default=500, validation_alias="CLUSTERGRAPH_MAX_NEIGHBOURHOOD_LIMIT")
     max_paths: int = Field(default=20, validation_alias="CLUSTERGRAPH_MAX_PATHS")
+    max_query_bytes: int = Field(default=20_000, validation_alias="CLUSTERGRAPH_MAX_QUERY_BYTES")
+    max_aliases: int = Field(default=30, validation_alias="CLUSTERGRAPH_MAX_ALIASES")
+    max_query_cost: int = Field(default=5_000, validation_alias="CLUSTERGRAPH_MAX_QUERY_COST")
+    hop_cost: int = Field(default=10, validation_alias="CLUSTERGRAPH_HOP_COST")
+    max_batch_operations: int = Field(default=5, validation_alias="CLUSTERGRAPH_MAX_BATCH_OPERATIONS")
+    max_body_bytes: int = Field(default=100_000, validation_alias="CLUSTERGRAPH_MAX_BODY_BYTES")
 
 
 @lru_cache(maxsize=1)

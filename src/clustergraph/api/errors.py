@@ -21,6 +21,7 @@ BAD_USER_INPUT = "BAD_USER_INPUT"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 QUERY_TIMEOUT = "QUERY_TIMEOUT"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+RATE_LIMITED = "RATE_LIMITED"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL = "INTERNAL_SERVER_ERROR"
@@ -34,6 +35,7 @@ def classify(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     code = (error.extensions or {}).get("code")
     message = error.message
+    extra: dict[str, object] = {}
     if isinstance(original, BadInput):
         code, message = BAD_USER_INPUT, str(original)
     elif isinstance(original, GraphUnavailable):
@@ -42,6 +44,9 @@ def classify(error: GraphQLError) -> GraphQLError:
         code, message = QUERY_TIMEOUT, "The query took longer than the service allows; ask for less."
     elif code is None and original is None:
         code = _code_of_message(message)
+        if code == QUERY_TOO_COMPLEX:
+            bound = "tokens" if "tokens" in message else "depth"
+            extra = {"bound": bound}
     elif code is None:
         log.error("unexpected error in %s", error.path, exc_info=original)
         code, message = INTERNAL, "Internal server error."
@@ -51,7 +56,7 @@ def classify(error: GraphQLError) -> GraphQLError:
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={**(error.extensions or {}), "code": code},
+        extensions={**(error.extensions or {}), **extra, "code": code},
     )
 
 
