@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -38,6 +39,10 @@ def settings() -> Settings:
     return Settings(
         CLUSTERGRAPH_HOME=TEST_HOME,
         CLUSTERGRAPH_BOLT_PORT=int(os.environ.get("CLUSTERGRAPH_TEST_BOLT_PORT", "17687")),
+        # The shared service takes the fuzz and load tests' traffic from one address;
+        # the rate limit tests run their own service with small limits.
+        CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS="100000/minute",
+        CLUSTERGRAPH_RATE_LIMIT_PER_KEY="100000/minute",
     )  # type: ignore[call-arg]
 
 
@@ -87,11 +92,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def service_url(settings: Settings, location: GraphLocation, graph: Graph) -> Iterator[str]:
+@contextmanager
+def running_service(settings: Settings, location: GraphLocation) -> Iterator[str]:
     """The real ASGI app under uvicorn on a loopback port, talking to the test Neo4j."""
     port = _free_port()
-    config = uvicorn.Config(create_app(settings, location), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(settings, location), host="127.0.0.1", port=port, log_level="warning", access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -100,9 +107,17 @@ def service_url(settings: Settings, location: GraphLocation, graph: Graph) -> It
         if time.monotonic() > deadline:
             raise RuntimeError("the service did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def service_url(settings: Settings, location: GraphLocation, graph: Graph) -> Iterator[str]:
+    with running_service(settings, location) as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -14,6 +16,9 @@ from clustergraph import location as graph_location
 from clustergraph.api.http import graphql_app
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.location import GraphLocation
+from clustergraph.metrics import metrics
+from clustergraph.observe import RequestLog
+from clustergraph.ratelimit import RateLimit
 from clustergraph.settings import Settings, get_settings
 
 
@@ -44,6 +49,9 @@ def _first_line(error: Exception) -> str:
 
 def create_app(settings: Settings | None = None, location: GraphLocation | None = None) -> Starlette:
     settings = settings or get_settings()
+    # The driver's debug log prints every query's parameters (user input, keys): never let a
+    # root logger at DEBUG switch it on.
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -62,6 +70,16 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/metrics", metrics),
+        ],
+        # Outermost first: every request is logged and counted, refused ones included.
+        middleware=[
+            Middleware(RequestLog),
+            Middleware(
+                RateLimit,
+                per_address=settings.rate_limit_per_address,
+                per_key=settings.rate_limit_per_key,
+            ),
         ],
         lifespan=lifespan,
     )

@@ -186,7 +186,16 @@ def serve(host: str | None, port: int | None) -> None:
     host = host or settings.host
     port = port or settings.port
     click.echo(f"clustergraph serves GraphiQL at http://{host}:{port}/graphql")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # The service's own request log (JSON, no query text, no headers) replaces uvicorn's
+    # access log, which would print query strings, variables included.
+    log_config = dict(uvicorn.config.LOGGING_CONFIG)
+    log_config["loggers"] = {
+        **log_config["loggers"],
+        "clustergraph": {"handlers": ["default"], "level": "INFO", "propagate": False},
+    }
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="info", access_log=False, log_config=log_config
+    )
 
 
 @main.command()

@@ -15,6 +15,7 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Quer
 from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from clustergraph.location import GraphLocation
+from clustergraph.metrics import NEO4J_ERRORS
 
 T = TypeVar("T")
 
@@ -39,7 +40,14 @@ def _record(query: str) -> None:
 
 
 def translate_error(error: Exception) -> Exception:
-    """The service's own exception for a driver failure, or the error itself."""
+    """The service's own exception for a driver failure, or the error itself (and counts it)."""
+    translated = _translate(error)
+    kind = {GraphUnavailable: "unavailable", QueryTimeout: "timeout"}.get(type(translated), "other")
+    NEO4J_ERRORS.labels(kind).inc()
+    return translated
+
+
+def _translate(error: Exception) -> Exception:
     if isinstance(error, (ServiceUnavailable, SessionExpired)):
         return GraphUnavailable(str(error))
     if isinstance(error, ClientError) and error.code and "TransactionTimedOut" in error.code:

@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     max_batch_operations: int = Field(default=5, validation_alias="CLUSTERGRAPH_MAX_BATCH_OPERATIONS")
     max_body_bytes: int = Field(default=100_000, validation_alias="CLUSTERGRAPH_MAX_BODY_BYTES")
 
+    # Abuse and exposure.
+    rate_limit_per_address: str = Field(
+        default="600/minute", validation_alias="CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS"
+    )
+    rate_limit_per_key: str = Field(default="300/minute", validation_alias="CLUSTERGRAPH_RATE_LIMIT_PER_KEY")
+    introspection: bool = Field(default=True, validation_alias="CLUSTERGRAPH_INTROSPECTION")
+    graphiql: bool = Field(default=True, validation_alias="CLUSTERGRAPH_GRAPHIQL")
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

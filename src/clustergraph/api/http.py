@@ -58,7 +58,7 @@ class ClusterGraphQL(GraphQL[Context, None]):
     def __init__(self, schema: Any, settings: Settings, **options: Any) -> None:
         super().__init__(schema, **options)
         self.settings = settings
-        self.csp = policy_for(self.graphql_ide_html)
+        self.csp = policy_for(self.graphql_ide_html) if self.graphql_ide else "default-src 'none'"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -218,4 +218,5 @@ def _capped(receive: Receive, limit: int) -> Receive:
 
 
 def graphql_app(settings: Settings, **options: Any) -> ClusterGraphQL:
-    return ClusterGraphQL(build_schema(settings), settings, graphql_ide="graphiql", **options)
+    ide = "graphiql" if settings.graphiql else None
+    return ClusterGraphQL(build_schema(settings), settings, graphql_ide=ide, **options)

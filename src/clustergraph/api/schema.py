@@ -6,11 +6,11 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
 from clustergraph.api.errors import ErrorCodes
-from clustergraph.api.extensions import CypherQueryCount
+from clustergraph.api.extensions import CypherQueryCount, OperationRecord
 from clustergraph.api.limits import MaxAliases, MaxCost, QuerySizeLimiter
 from clustergraph.api.query import Query
 from clustergraph.api.types import ENTITY_TYPES
@@ -41,6 +41,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             batching_config={"max_operations": settings.max_batch_operations},
         ),
         extensions=[
+            OperationRecord,
             ErrorCodes,
             # Cheapest first: size before parsing, tokens while parsing, then the document's shape.
             lambda: QuerySizeLimiter(max_bytes=settings.max_query_bytes),
@@ -54,6 +55,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
                 max_page=max(settings.max_page_size, settings.max_neighbourhood_limit, settings.max_paths),
             ),
             CypherQueryCount,
+            # Production can hide the schema (GraphiQL then has no completion).
+            *([] if settings.introspection else [DisableIntrospection]),
         ],
     )
 
