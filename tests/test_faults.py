@@ -26,8 +26,10 @@ from clustergraph.neo4j_local import LocalServer
 
 READ = {"query": '{ entity(key: "person:kinga-skalacka") { name } }'}
 PREFIX = "organisation:fault-test-"
-DOWN_SECONDS = 4.0
-FAST = 6.0  # seconds: the driver's connection and acquisition timeouts, with slack
+DOWN_SECONDS = 10.0
+FAST = 6.0  # seconds: the driver's connection timeout and its retries (2 s), with slack
+RECOVERY = 15.0  # seconds from Neo4j answering again to the service answering (measured ~5-8 s)
+READERS = 3
 
 
 @dataclass
@@ -105,7 +107,7 @@ async def test_neo4j_killed_and_restarted_under_load(
     load = Load()
     async with httpx.AsyncClient(base_url=service_url, timeout=30) as client:
         tasks = [
-            asyncio.create_task(_reader(client, load)),
+            *(asyncio.create_task(_reader(client, load)) for _ in range(READERS)),
             asyncio.create_task(_ready_poller(client, load)),
             asyncio.create_task(_writer(writes, load)),
         ]
@@ -130,7 +132,8 @@ async def test_neo4j_killed_and_restarted_under_load(
 
     try:
         down = [r for r in load.reads if down_from + 0.5 < r.started and r.started + r.took < down_until]
-        assert down, "no read ran while Neo4j was down"
+        timeline = [(round(r.started - down_from, 2), round(r.took, 2), r.status) for r in load.reads]
+        assert down, ("no read ran while Neo4j was down", round(down_until - down_from, 2), timeline)
         assert all(r.status == 503 and r.code == "SERVICE_UNAVAILABLE" for r in down), down
         assert max(r.took for r in down) < FAST, [r.took for r in down]
         ready_down = [status for at, status in load.ready if down_from + 0.5 < at < down_until]
@@ -138,7 +141,7 @@ async def test_neo4j_killed_and_restarted_under_load(
         # Back within seconds of Neo4j's return, without restarting the service.
         first_ok = min(r.started + r.took for r in load.reads if r.started > back_at and r.status == 200)
         recovery = first_ok - back_at
-        assert recovery < 10, recovery
+        assert recovery < RECOVERY, recovery
         after = [r for r in load.reads if r.started > first_ok]
         assert after and all(r.status == 200 for r in after[-10:])
         assert load.ready[-1][1] == 200 or (await _ready(service_url)) == 200

@@ -199,6 +199,25 @@ def serve(host: str | None, port: int | None) -> None:
 
 
 @main.command()
+@click.option("--url", default="http://127.0.0.1:8000", show_default=True, help="A service on loopback.")
+@click.option("--rate", default=50.0, show_default=True, help="Requests per second.")
+@click.option("--duration", default=180.0, show_default=True, help="Seconds of steady load (at most 3600).")
+def loadtest(url: str, rate: float, duration: float) -> None:
+    """Hold a steady rate of GraphQL reads against a running service; print the figures as JSON."""
+    import json
+
+    from clustergraph import loadtest as load
+
+    try:
+        report = asyncio.run(load.run(url, rate, duration))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(json.dumps(report.figures(), indent=2))
+    if report.errors or report.skipped:
+        sys.exit(1)
+
+
+@main.command()
 @click.pass_context
 def up(ctx: click.Context) -> None:
     """Start Neo4j, migrate, seed, then serve: everything the quick start needs."""
