@@ -17,6 +17,8 @@ from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 
 BESKIDY = "cluster:euroregion-beskidy"
+# Billions of rows: minutes of work without a timeout.
+SLOW = "UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 1234567 RETURN count(x) AS n"
 
 
 async def _refused(http: httpx.AsyncClient, body: Any, bound: str) -> dict[str, Any]:
@@ -118,11 +120,18 @@ async def test_a_slow_query_times_out_with_a_clear_error(graph: Graph) -> None:
     slow = Graph(driver=graph.driver, database=graph.database, timeout=1.0)
     started = time.monotonic()
     with pytest.raises(QueryTimeout):
-        # Billions of rows: minutes of work without the timeout.
-        await slow.read("UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 1234567 RETURN count(x) AS n")
+        await slow.read(SLOW)
     elapsed = time.monotonic() - started
     # Neo4j checks timeouts every couple of seconds; the bound is the timeout plus that slack.
     assert elapsed < 15, elapsed
+
+    async def slow_write(tx: Any) -> None:
+        await (await tx.run(SLOW)).consume()
+
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        await slow.transaction(slow_write)  # write transactions are bounded too
+    assert time.monotonic() - started < 15
     error = classify(GraphQLError("boom", original_error=QueryTimeout("Neo.ClientError.Transaction...")))
     assert error.extensions == {"code": "QUERY_TIMEOUT"}
     assert "took longer than the service allows" in error.message

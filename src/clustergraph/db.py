@@ -11,7 +11,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, LiteralString, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Query, RoutingControl
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    Query,
+    RoutingControl,
+    unit_of_work,
+)
 from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from clustergraph.location import GraphLocation
@@ -91,10 +98,11 @@ class Graph:
         return await self._execute(cypher, params or {}, RoutingControl.WRITE)
 
     async def transaction(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        """Run `work` as one write transaction: it happens whole or not at all."""
+        """Run `work` as one write transaction: it happens whole or not at all, within the timeout."""
+        bounded = unit_of_work(timeout=self.timeout)(work)
         try:
             async with self.driver.session(database=self.database) as session:
-                return await session.execute_write(work)
+                return await session.execute_write(bounded)
         except Exception as error:
             raise translate_error(error) from error
 

@@ -28,6 +28,7 @@ from clustergraph.settings import Settings
 BAD_REQUEST = "BAD_REQUEST"
 HTTP_CODES = {
     400: BAD_REQUEST,
+    404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     406: "NOT_ACCEPTABLE",
     413: "PAYLOAD_TOO_LARGE",
