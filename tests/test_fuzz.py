@@ -111,6 +111,7 @@ def generate(mode: str, examples: int, keys: list[tuple[str, str]]) -> list[str]
 def _check(query: str, response: httpx.Response, seen: collections.Counter[str]) -> None:
     assert response.status_code != 500, (query, response.text)
     assert response.status_code in ALLOWED_STATUSES, (query, response.status_code, response.text)
+    seen["queries"] += 1
     body = response.json()
     errors = body["errors"] if isinstance(body, dict) and "errors" in body else []
     for error in errors:
@@ -155,7 +156,7 @@ async def test_fuzzed_queries_never_fail_without_a_code(service_url: str, graph:
     generated = time.monotonic() - started
     valid = await _send(service_url, valid_queries)
     invalid = await _send(service_url, invalid_queries)
-    answered = valid["ok"] + sum(n for code, n in valid.items() if code != "ok")
+    answered = valid["queries"]
     # All of them on an idle machine; at least a few hundred within the time budgets on a busy one.
     assert len(valid_queries) >= min(EXAMPLES, 300), len(valid_queries)
     assert answered >= min(EXAMPLES, 300), valid
