@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -33,6 +34,10 @@ def settings() -> Settings:
     return Settings(
         CLUSTERGRAPH_HOME=TEST_HOME,
         CLUSTERGRAPH_BOLT_PORT=int(os.environ.get("CLUSTERGRAPH_TEST_BOLT_PORT", "17687")),
+        # The shared service takes the fuzz and load tests' traffic from one address;
+        # the rate limit tests run their own service with small limits.
+        CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS="100000/minute",
+        CLUSTERGRAPH_RATE_LIMIT_PER_KEY="100000/minute",
     )  # type: ignore[call-arg]
 
 
@@ -68,10 +73,16 @@ async def graph(location: GraphLocation) -> AsyncIterator[Graph]:
     await graph.close()
 
 
-@pytest.fixture(scope="session")
-def service_url(settings: Settings, location: GraphLocation, graph: Graph) -> Iterator[str]:
+@contextmanager
+def running_service(settings: Settings, location: GraphLocation) -> Iterator[str]:
     """The real ASGI app under uvicorn on a loopback port, talking to the test Neo4j."""
     with serve(create_app(settings, location)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def service_url(settings: Settings, location: GraphLocation, graph: Graph) -> Iterator[str]:
+    with running_service(settings, location) as url:
         yield url
 
 

@@ -3,10 +3,12 @@ the explorer at /explore, the widget at /widget.js and /embed, exports at /expor
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -19,6 +21,9 @@ from clustergraph.auth.oidc import OidcVerifier
 from clustergraph.auth.resolve import Authenticator
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.location import GraphLocation
+from clustergraph.metrics import metrics
+from clustergraph.observe import RequestLog
+from clustergraph.ratelimit import RateLimit
 from clustergraph.settings import Settings, get_settings
 from clustergraph.web import pages
 from clustergraph.web.cors import cors_middleware
@@ -62,6 +67,9 @@ def _first_line(error: Exception) -> str:
 
 def create_app(settings: Settings | None = None, location: GraphLocation | None = None) -> Starlette:
     settings = settings or get_settings()
+    # The driver's debug log prints every query's parameters (user input, keys): never let a
+    # root logger at DEBUG switch it on.
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -87,7 +95,17 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Route("/widget.js", pages.widget_script),
             Route("/embed", pages.embed),
             Route("/export/{format}", export),
+            Route("/metrics", metrics),
         ],
-        middleware=[cors_middleware(settings)],
+        # Outermost first: every request is logged and counted, refused ones included.
+        middleware=[
+            Middleware(RequestLog),
+            Middleware(
+                RateLimit,
+                per_address=settings.rate_limit_per_address,
+                per_key=settings.rate_limit_per_key,
+            ),
+            cors_middleware(settings),
+        ],
         lifespan=lifespan,
     )

@@ -256,7 +256,35 @@ def serve(host: str | None, port: int | None) -> None:
     port = port or settings.port
     click.echo(f"clustergraph serves GraphiQL at http://{host}:{port}/graphql")
     click.echo(f"             and the explorer at http://{host}:{port}/explore")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # The service's own request log (JSON, no query text, no headers) replaces uvicorn's
+    # access log, which would print query strings, variables included.
+    log_config = dict(uvicorn.config.LOGGING_CONFIG)
+    log_config["loggers"] = {
+        **log_config["loggers"],
+        "clustergraph": {"handlers": ["default"], "level": "INFO", "propagate": False},
+    }
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="info", access_log=False, log_config=log_config
+    )
+
+
+@main.command()
+@click.option("--url", default="http://127.0.0.1:8000", show_default=True, help="A service on loopback.")
+@click.option("--rate", default=50.0, show_default=True, help="Requests per second.")
+@click.option("--duration", default=180.0, show_default=True, help="Seconds of steady load (at most 3600).")
+def loadtest(url: str, rate: float, duration: float) -> None:
+    """Hold a steady rate of GraphQL reads against a running service; print the figures as JSON."""
+    import json
+
+    from clustergraph import loadtest as load
+
+    try:
+        report = asyncio.run(load.run(url, rate, duration))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(json.dumps(report.figures(), indent=2))
+    if report.errors or report.skipped:
+        sys.exit(1)
 
 
 @main.command()

@@ -18,10 +18,12 @@ from neo4j import (
     AsyncManagedTransaction,
     Query,
     RoutingControl,
+    unit_of_work,
 )
 from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from clustergraph.location import GraphLocation
+from clustergraph.metrics import NEO4J_ERRORS
 
 T = TypeVar("T")
 
@@ -46,7 +48,14 @@ def _record(query: str) -> None:
 
 
 def translate_error(error: Exception) -> Exception:
-    """The service's own exception for a driver failure, or the error itself."""
+    """The service's own exception for a driver failure, or the error itself (and counts it)."""
+    translated = _translate(error)
+    kind = {GraphUnavailable: "unavailable", QueryTimeout: "timeout"}.get(type(translated), "other")
+    NEO4J_ERRORS.labels(kind).inc()
+    return translated
+
+
+def _translate(error: Exception) -> Exception:
     if isinstance(error, (ServiceUnavailable, SessionExpired)):
         return GraphUnavailable(str(error))
     if isinstance(error, ClientError) and error.code and "TransactionTimedOut" in error.code:
@@ -90,10 +99,11 @@ class Graph:
         return await self._execute(cypher, params or {}, RoutingControl.WRITE)
 
     async def transaction(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        """Run `work` as one write transaction: it happens whole or not at all."""
+        """Run `work` as one write transaction: it happens whole or not at all, within the timeout."""
+        bounded = unit_of_work(timeout=self.timeout)(work)
         try:
             async with self.driver.session(database=self.database) as session:
-                return await session.execute_write(work)
+                return await session.execute_write(bounded)
         except Exception as error:
             raise translate_error(error) from error
 

@@ -56,6 +56,20 @@ class Settings(BaseSettings):
     max_neighbourhood_depth: int = Field(default=3, validation_alias="CLUSTERGRAPH_MAX_NEIGHBOURHOOD_DEPTH")
     max_neighbourhood_limit: int = Field(default=500, validation_alias="CLUSTERGRAPH_MAX_NEIGHBOURHOOD_LIMIT")
     max_paths: int = Field(default=20, validation_alias="CLUSTERGRAPH_MAX_PATHS")
+    max_query_bytes: int = Field(default=20_000, validation_alias="CLUSTERGRAPH_MAX_QUERY_BYTES")
+    max_aliases: int = Field(default=30, validation_alias="CLUSTERGRAPH_MAX_ALIASES")
+    max_query_cost: int = Field(default=5_000, validation_alias="CLUSTERGRAPH_MAX_QUERY_COST")
+    hop_cost: int = Field(default=10, validation_alias="CLUSTERGRAPH_HOP_COST")
+    max_batch_operations: int = Field(default=5, validation_alias="CLUSTERGRAPH_MAX_BATCH_OPERATIONS")
+    max_body_bytes: int = Field(default=100_000, validation_alias="CLUSTERGRAPH_MAX_BODY_BYTES")
+
+    # Abuse and exposure.
+    rate_limit_per_address: str = Field(
+        default="600/minute", validation_alias="CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS"
+    )
+    rate_limit_per_key: str = Field(default="300/minute", validation_alias="CLUSTERGRAPH_RATE_LIMIT_PER_KEY")
+    introspection: bool = Field(default=True, validation_alias="CLUSTERGRAPH_INTROSPECTION")
+    graphiql: bool = Field(default=True, validation_alias="CLUSTERGRAPH_GRAPHIQL")
 
     # Partner sites: the origins (scheme://host:port) whose pages may call the API from a
     # browser (CORS) and frame the embed page; "*" allows any. Comma-separated in the environment.

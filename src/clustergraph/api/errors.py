@@ -25,6 +25,7 @@ BAD_USER_INPUT = "BAD_USER_INPUT"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 QUERY_TIMEOUT = "QUERY_TIMEOUT"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+RATE_LIMITED = "RATE_LIMITED"
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL = "INTERNAL_SERVER_ERROR"
@@ -43,7 +44,7 @@ def classify(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     code = (error.extensions or {}).get("code")
     message = error.message
-    extra: dict[str, str] = {}
+    extra: dict[str, object] = {}
     if isinstance(original, BadInput):
         code, message = BAD_USER_INPUT, str(original)
         if isinstance(original, InvalidInput):
@@ -68,6 +69,9 @@ def classify(error: GraphQLError) -> GraphQLError:
         field = _VARIABLE_FIELD.search(message)
         if code == BAD_USER_INPUT and field:
             extra["field"] = f"{field.group(1)}.{field.group(2)}"
+        if code == QUERY_TOO_COMPLEX:
+            bound = "tokens" if "tokens" in message else "depth"
+            extra = {"bound": bound}
     elif code is None:
         log.error("unexpected error in %s", error.path, exc_info=original)
         code, message = INTERNAL, "Internal server error."

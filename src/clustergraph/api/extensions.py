@@ -12,6 +12,28 @@ from clustergraph import graph_version
 from clustergraph.db import query_counter
 
 
+class OperationRecord(SchemaExtension):
+    """Leaves each operation's name and outcome where the request log and metrics find them."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context.context
+        request = getattr(context, "request", None)
+        if request is None:
+            return
+        result = self.execution_context.result
+        errors = (result.errors if result is not None else None) or []
+        codes = [str((e.extensions or {}).get("code")) for e in errors]
+        record = {
+            # The operation's name as the client gave it (what a document may call itself),
+            # cut short; never the query text or its variables.
+            "name": (self.execution_context.operation_name or "anonymous")[:100],
+            "outcome": codes[0] if codes else "ok",
+            "errors": len(errors),
+        }
+        request.scope.setdefault("state", {}).setdefault("graphql_operations", []).append(record)
+
+
 class CypherQueryCount(SchemaExtension):
     """Reports how many Cypher queries a request cost, as `extensions.cypherQueries`."""
 

@@ -1,17 +1,27 @@
-"""Serving the schema over HTTP with Strawberry's ASGI app (GraphiQL included)."""
+"""Serving the schema over HTTP with Strawberry's ASGI app (GraphiQL included).
+
+On top of Strawberry: content negotiation (`application/graphql-response+json` and its
+status codes), JSON error bodies with an `extensions.code` for requests that cannot be
+read, a cap on the body size, and security headers on the HTML page.
+"""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
+import orjson
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 
 from clustergraph.api.context import Context
-from clustergraph.api.errors import SERVICE_UNAVAILABLE
+from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
+from clustergraph.api.errors import QUERY_TOO_COMPLEX, RATE_LIMITED, SERVICE_UNAVAILABLE
+from clustergraph.api.media import GRAPHQL_RESPONSE, JSON, negotiate
 from clustergraph.api.playground import graphiql_html
 from clustergraph.api.schema import build_schema
 from clustergraph.auth.identity import Unauthenticated
@@ -19,8 +29,67 @@ from clustergraph.auth.resolve import Authenticator
 from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.settings import Settings
 
+BAD_REQUEST = "BAD_REQUEST"
+HTTP_CODES = {
+    400: BAD_REQUEST,
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    413: "PAYLOAD_TOO_LARGE",
+}
+
+
+class RequestError(HTTPException):
+    """A request refused before any GraphQL runs; `code` goes to `extensions.code`."""
+
+    def __init__(self, status_code: int, reason: str, code: str | None = None) -> None:
+        super().__init__(status_code, reason)
+        self.code = code or HTTP_CODES.get(status_code, BAD_REQUEST)
+
+
+def error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+
+
+def json_response(
+    body: Any, status: int, media: str | None, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        orjson.dumps(body), status_code=status, media_type=f"{media or JSON}; charset=utf-8", headers=headers
+    )
+
 
 class ClusterGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: Any, settings: Settings, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.settings = settings
+        self.ide_html = graphiql_html()
+        self.csp = policy_for(self.ide_html) if self.graphql_ide else "default-src 'none'"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            # No subscriptions: refuse WebSocket handshakes outright.
+            await WebSocket(scope, receive, send).close(code=1008)
+            return
+        request = Request(scope, receive=_capped(receive, self.settings.max_body_bytes))
+        media = negotiate(request.headers.get("accept"))
+        try:
+            declared = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            declared = 0
+        try:
+            if declared > self.settings.max_body_bytes:
+                raise _too_large(self.settings.max_body_bytes)
+            response = await self.run(request)
+        except HTTPException as error:
+            code = (
+                error.code
+                if isinstance(error, RequestError)
+                else HTTP_CODES.get(error.status_code, BAD_REQUEST)
+            )
+            response = json_response(error_body(error.reason, code), error.status_code, media)
+        await response(scope, receive, send)
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request)
         context = Context(
@@ -37,27 +106,130 @@ class ClusterGraphQL(GraphQL[Context, None]):
             context.auth_error = error
         return context
 
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = negotiate(request.headers.get("accept"))
+        return sub_response
+
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(graphiql_html())
+        headers = {**HTML_SECURITY_HEADERS, "Content-Security-Policy": self.csp}
+        return HTMLResponse(self.ide_html, headers=headers)
+
+    def decode_json(self, data: str | bytes) -> object:
+        value = super().decode_json(data)
+        _check_shape(value)
+        return value
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if negotiate(request.headers.get("accept")) is None:
+            raise RequestError(
+                406, f"Accept {GRAPHQL_RESPONSE} or {JSON}; the request accepts neither.", "NOT_ACCEPTABLE"
+            )
+        if request.method == "POST" and not (request.content_type or "").strip():
+            raise RequestError(400, "A POST request needs a Content-Type: application/json.")
+        try:
+            parsed = await super().parse_http_body(request)
+        except HTTPException as error:
+            if error.reason == "Unsupported content type":
+                raise RequestError(
+                    400,
+                    f"Unsupported content type {request.content_type!r}: send application/json.",
+                ) from error
+            if error.reason == "Too many operations":
+                limit = self.settings.max_batch_operations
+                raise RequestError(
+                    400,
+                    f"The request batches too many operations: the limit is {limit} (batch).",
+                    QUERY_TOO_COMPLEX,
+                ) from error
+            raise
+        return parsed
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
-        response = super().create_response(response_data, sub_response)
-        # A read that failed only because Neo4j is down is the service's fault, not the request's.
-        if _codes(response_data) & {SERVICE_UNAVAILABLE}:
-            response.status_code = 503
+        media = sub_response.media_type or JSON
+        status = _status(response_data, media)
+        if media == GRAPHQL_RESPONSE and not isinstance(response_data, list) and status == 400:
+            # A request that could not be executed has no `data` entry at all.
+            response_data.pop("data", None)
+        response = json_response(response_data, status, media)
+        for name, value in sub_response.headers.items():
+            if name.lower() != "content-type":
+                response.headers[name] = value
         return response
 
 
-def _codes(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> set[str]:
+def _status(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], media: str) -> int:
     responses = data if isinstance(data, list) else [data]
-    return {
+    codes = {
         str((cast(dict[str, Any], error).get("extensions") or {}).get("code"))
         for response in responses
         for error in (response.get("errors") or [])
     }
+    # A read that failed only because Neo4j is down is the service's fault, not the request's.
+    if SERVICE_UNAVAILABLE in codes:
+        return 503
+    if RATE_LIMITED in codes:
+        return 429
+    if isinstance(data, list):
+        return 200
+    # A request that could not run is the client's fault: 400 in the new media type, and in
+    # either one when it broke a bound (legacy JSON otherwise answers 200, as the spec says).
+    if _is_request_error(data) and (media == GRAPHQL_RESPONSE or QUERY_TOO_COMPLEX in codes):
+        return 400
+    return 200
+
+
+def _is_request_error(data: GraphQLHTTPResponse) -> bool:
+    """Errors before execution: no data, and no error belongs to a field."""
+    errors = data.get("errors") or []
+    return (
+        bool(errors)
+        and data.get("data") is None
+        and all(not cast(dict[str, Any], e).get("path") for e in errors)
+    )
+
+
+def _too_large(limit: int) -> RequestError:
+    return RequestError(413, f"The request body is larger than the limit of {limit} bytes.")
+
+
+def _check_shape(value: object) -> None:
+    """A GraphQL request is an object, or (batched) a list of objects, with typed members."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not isinstance(item, dict):
+            raise RequestError(400, "The request body must be a JSON object (or a list of them).")
+        for name, kinds in (
+            ("query", str),
+            ("operationName", str),
+            ("variables", dict),
+            ("extensions", dict),
+        ):
+            if item.get(name) is not None and not isinstance(item[name], kinds):
+                kind = "a string" if kinds is str else "an object"
+                raise RequestError(400, f"`{name}` must be {kind} or null.")
+
+
+def _capped(receive: Receive, limit: int) -> Receive:
+    """Counts the body as it arrives (chunked requests declare no length) and stops it at `limit`."""
+    seen = 0
+
+    async def wrapped() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _too_large(limit)
+        return message
+
+    return wrapped
 
 
 def graphql_app(settings: Settings, **options: Any) -> ClusterGraphQL:
-    return ClusterGraphQL(build_schema(settings), graphql_ide="graphiql", **options)
+    ide = "graphiql" if settings.graphiql else None
+    return ClusterGraphQL(build_schema(settings), settings, graphql_ide=ide, **options)

@@ -1,0 +1,61 @@
+"""One structured log line and the metrics of every HTTP request.
+
+The line names the operation(s), the duration and the outcome; it never holds headers,
+the query text or its variables, where credentials and personal data would be.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from clustergraph import metrics
+
+log = logging.getLogger("clustergraph.requests")
+
+
+class RequestLog:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        state: dict[str, Any] = scope.setdefault("state", {})
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            duration = time.perf_counter() - started
+            path = metrics.path_label(scope["path"])
+            metrics.HTTP_REQUESTS.labels(scope["method"], path, str(status)).inc()
+            metrics.HTTP_LATENCY.labels(path).observe(duration)
+            if "rate_limited" in state:
+                metrics.RATE_LIMITED.labels(state["rate_limited"]).inc()
+            operations = state.get("graphql_operations", [])
+            for operation in operations:
+                metrics.GRAPHQL_OPERATIONS.labels(operation["outcome"]).inc()
+            if path not in ("/healthz", "/metrics"):
+                record = {
+                    "method": scope["method"],
+                    "path": path,
+                    "status": status,
+                    "duration_ms": round(duration * 1000, 2),
+                    "operations": operations,
+                }
+                if "rate_limited" in state:
+                    record["rate_limited"] = state["rate_limited"]
+                log.info(orjson.dumps(record).decode())

@@ -1,0 +1,137 @@
+"""Every bound on a GraphQL document is a setting, and a document past one is refused before
+Neo4j with QUERY_TOO_COMPLEX naming the bound; a slow Cypher query times out clearly."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import pytest
+from graphql import GraphQLError, parse
+
+from clustergraph.api.errors import classify
+from clustergraph.api.limits import query_cost
+from clustergraph.db import Graph, QueryTimeout
+from clustergraph.paths import PROJECT_ROOT
+from clustergraph.settings import Settings
+
+BESKIDY = "cluster:euroregion-beskidy"
+# Billions of rows: minutes of work without a timeout.
+SLOW = "UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 1234567 RETURN count(x) AS n"
+
+
+async def _refused(http: httpx.AsyncClient, body: Any, bound: str) -> dict[str, Any]:
+    response = await http.post("/graphql", json=body)
+    assert response.status_code == 400, response.text
+    data = response.json()
+    errors = data["errors"]
+    assert [e["extensions"]["code"] for e in errors] == ["QUERY_TOO_COMPLEX"], data
+    assert errors[0]["extensions"]["bound"] == bound
+    assert f"({bound})" in errors[0]["message"] or bound in errors[0]["message"]
+    # Refused before any Cypher ran.
+    assert data.get("extensions", {}).get("cypherQueries", 0) == 0
+    return data
+
+
+async def test_query_size_in_bytes(http: httpx.AsyncClient, settings: Settings) -> None:
+    query = "{ __typename " + "#" * settings.max_query_bytes + "\n}"
+    data = await _refused(http, {"query": query}, "bytes")
+    assert data["errors"][0]["extensions"]["limit"] == settings.max_query_bytes
+
+
+async def test_aliases(http: httpx.AsyncClient, settings: Settings) -> None:
+    fields = " ".join(f"a{i}: __typename" for i in range(settings.max_aliases + 1))
+    await _refused(http, {"query": f"{{ {fields} }}"}, "aliases")
+    fields = " ".join(f"a{i}: __typename" for i in range(settings.max_aliases))
+    ok = await http.post("/graphql", json={"query": f"{{ {fields} }}"})
+    assert ok.status_code == 200 and "errors" not in ok.json()
+
+
+async def test_aliases_hidden_in_fragments_count(http: httpx.AsyncClient, settings: Settings) -> None:
+    fragment = "fragment F on Query { " + " ".join(f"b{i}: __typename" for i in range(20)) + " }"
+    query = "{ ...F x: clusters { ... on ClusterListConnection { ...G } } } " + fragment
+    query += (
+        " fragment G on ClusterListConnection { " + " ".join(f"c{i}: totalCount" for i in range(20)) + " }"
+    )
+    await _refused(http, {"query": query}, "aliases")
+
+
+async def test_depth_and_tokens_name_their_bound(http: httpx.AsyncClient) -> None:
+    nested = "name"
+    for _ in range(12):
+        nested = f"country {{ {nested} }}"
+    await _refused(http, {"query": f'{{ entity(key: "{BESKIDY}") {{ {nested} }} }}'}, "depth")
+    await _refused(http, {"query": "{ " + " ".join(["a"] * 2500) + " }"}, "tokens")
+
+
+async def test_cost_weighs_pages(http: httpx.AsyncClient, settings: Settings) -> None:
+    query = "query ($n: Int) { clusters(first: $n) { nodes { members(first: $n) { edges { cursor } } } } }"
+    data = await _refused(http, {"query": query, "variables": {"n": 100}}, "cost")
+    assert data["errors"][0]["extensions"]["value"] > settings.max_query_cost
+    small = await http.post("/graphql", json={"query": query, "variables": {"n": 5}})
+    assert small.status_code == 200 and "errors" not in small.json(), small.text
+
+
+async def test_cost_weighs_path_searches_by_hop_bound(http: httpx.AsyncClient) -> None:
+    def paths(hops: int) -> str:
+        return (
+            f'cooperationPaths(from: "{BESKIDY}", to: "organisation:rda-usti-region", maxHops: {hops}) '
+            "{ length nodes { name } }"
+        )
+
+    low = query_cost(parse("{ " + paths(1) + " }"))
+    high = query_cost(parse("{ " + paths(6) + " }"))
+    assert high > 10 * low
+    many = " ".join(f"p{i}: {paths(6)}" for i in range(15))
+    await _refused(http, {"query": "{ " + many + " }"}, "cost")
+
+
+async def test_batches_are_bounded(http: httpx.AsyncClient, settings: Settings) -> None:
+    one = {"query": "{ __typename }"}
+    ok = await http.post("/graphql", json=[one] * settings.max_batch_operations)
+    assert ok.status_code == 200
+    assert [r["data"] for r in ok.json()] == [{"__typename": "Query"}] * settings.max_batch_operations
+    too_many = await http.post("/graphql", json=[one] * (settings.max_batch_operations + 1))
+    assert too_many.status_code == 400
+    error = too_many.json()["errors"][0]
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert "(batch)" in error["message"]
+
+
+def test_every_bound_is_a_documented_setting() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for name in (
+        "CLUSTERGRAPH_MAX_QUERY_DEPTH",
+        "CLUSTERGRAPH_MAX_QUERY_TOKENS",
+        "CLUSTERGRAPH_MAX_QUERY_BYTES",
+        "CLUSTERGRAPH_MAX_ALIASES",
+        "CLUSTERGRAPH_MAX_QUERY_COST",
+        "CLUSTERGRAPH_HOP_COST",
+        "CLUSTERGRAPH_MAX_BATCH_OPERATIONS",
+        "CLUSTERGRAPH_MAX_BODY_BYTES",
+        "CLUSTERGRAPH_MAX_PAGE_SIZE",
+        "CLUSTERGRAPH_QUERY_TIMEOUT",
+    ):
+        assert f"`{name}`" in readme, name
+
+
+async def test_a_slow_query_times_out_with_a_clear_error(graph: Graph) -> None:
+    slow = Graph(driver=graph.driver, database=graph.database, timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        await slow.read(SLOW)
+    elapsed = time.monotonic() - started
+    # Neo4j checks timeouts every couple of seconds; the bound is the timeout plus that slack.
+    assert elapsed < 15, elapsed
+
+    async def slow_write(tx: Any) -> None:
+        await (await tx.run(SLOW)).consume()
+
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        await slow.transaction(slow_write)  # write transactions are bounded too
+    assert time.monotonic() - started < 15
+    error = classify(GraphQLError("boom", original_error=QueryTimeout("Neo.ClientError.Transaction...")))
+    assert error.extensions == {"code": "QUERY_TIMEOUT"}
+    assert "took longer than the service allows" in error.message
