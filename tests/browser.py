@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Page, async_playwright
 
 from clustergraph.paths import PROJECT_ROOT
 
@@ -44,3 +46,16 @@ async def chromium() -> AsyncIterator[Browser]:
 def screenshot_path(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"
+
+
+async def wait_until(page: Page, expression: str, timeout: float = 30.0) -> None:
+    """Poll a JavaScript expression until it is truthy.
+
+    Playwright's wait_for_function compiles its predicate with eval inside the page, which
+    the pages' Content-Security-Policy rightly forbids; page.evaluate is not subject to it.
+    """
+    deadline = time.monotonic() + timeout
+    while not await page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout:.0f} s: {expression}")
+        await asyncio.sleep(0.1)

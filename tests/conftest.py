@@ -10,20 +10,18 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
 from clustergraph import location as graph_location
-from clustergraph.app import create_app
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
 from clustergraph.neo4j_local import LocalServer
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
-from tests.support import reset_graph, serve
+from tests.support import reset_graph, running_service
 
 TEST_HOME = PROJECT_ROOT / ".test-neo4j"
 NEO4J_IMAGE = "neo4j:5.26.30-community"
@@ -71,13 +69,6 @@ async def graph(location: GraphLocation) -> AsyncIterator[Graph]:
     await reset_graph(graph)
     yield graph
     await graph.close()
-
-
-@contextmanager
-def running_service(settings: Settings, location: GraphLocation) -> Iterator[str]:
-    """The real ASGI app under uvicorn on a loopback port, talking to the test Neo4j."""
-    with serve(create_app(settings, location)) as url:
-        yield url
 
 
 @pytest.fixture(scope="session")

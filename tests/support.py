@@ -17,11 +17,13 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp
 
+from clustergraph.app import create_app
 from clustergraph.db import Graph
 from clustergraph.importer.loader import load
 from clustergraph.location import GraphLocation
 from clustergraph.migrations import migrate
 from clustergraph.paths import SEED_DIR
+from clustergraph.settings import Settings
 
 
 async def reset_graph(graph: Graph) -> None:
@@ -88,3 +90,10 @@ def run_cli(location: GraphLocation, *args: str) -> subprocess.CompletedProcess[
     }
     command = [str(Path(sys.executable).with_name("clustergraph")), *args]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+@contextmanager
+def running_service(settings: Settings, location: GraphLocation) -> Iterator[str]:
+    """The real app with these settings under uvicorn on a loopback port, talking to the test Neo4j."""
+    with serve(create_app(settings, location)) as url:
+        yield url

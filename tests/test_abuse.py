@@ -11,7 +11,7 @@ import pytest
 
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
-from conftest import running_service
+from tests.support import running_service
 
 TYPENAME = {"query": "{ __typename }"}
 
@@ -80,8 +80,9 @@ async def test_introspection_is_on_by_default(http: httpx.AsyncClient) -> None:
     assert body["data"]["__schema"]["queryType"]["name"] == "Query"
 
 
-async def test_graphiql_page_has_security_headers(http: httpx.AsyncClient) -> None:
-    page = await http.get("/graphql", headers={"accept": "text/html"})
+@pytest.mark.parametrize("path", ["/graphql", "/explore"])
+async def test_html_pages_have_security_headers(http: httpx.AsyncClient, path: str) -> None:
+    page = await http.get(path, headers={"accept": "text/html"})
     assert page.status_code == 200
     csp = page.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp

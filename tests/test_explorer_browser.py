@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.async_api import Page
 
-from tests.browser import chromium, screenshot_path
+from tests.browser import chromium, screenshot_path, wait_until
 
 PERSON = "person:kinga-skalacka"
 HER_CLUSTER = "cluster:slaski-klaster-transplantologii-szpiku"
@@ -42,10 +42,10 @@ async def test_search_draw_expand_and_highlight_a_cross_border_path(service_url:
         # Search without diacritics finds her; choosing her draws her cluster's network.
         await page.fill("#search", "skalacka")
         await page.click(f'#results li[data-key="{PERSON}"]', timeout=30_000)
-        await page.wait_for_function(
+        await wait_until(
+            page,
             f"window.explorer && explorer.cy.getElementById('{HER_CLUSTER}').nonempty() "
             "&& document.body.dataset.state === 'ready'",
-            timeout=30_000,
         )
         first = await drawn(page)
         assert {PERSON, HER_CLUSTER, PROJECT, "organisation:rda-bielsko-biala"} <= first
@@ -61,9 +61,10 @@ async def test_search_draw_expand_and_highlight_a_cross_border_path(service_url:
 
         # Clicking the project expands it: its partners abroad appear.
         await click_node(page, PROJECT)
-        await page.wait_for_function(
+        await wait_until(
+            page,
             f"explorer.cy.getElementById('{CZECH_LEAD}').nonempty() && document.body.dataset.state === 'ready'",
-            timeout=30_000,
+            timeout=30,
         )
         expanded = await drawn(page)
         assert len(expanded) > len(first) and CZECH_LEAD in expanded
@@ -85,10 +86,10 @@ async def test_search_draw_expand_and_highlight_a_cross_border_path(service_url:
 
         # The widget's links open the explorer on an entity.
         await page.goto(f"{service_url}/explore?key={POLISH_CLUSTER}")
-        await page.wait_for_function(
+        await wait_until(
+            page,
             f"window.explorer && explorer.cy.getElementById('{POLISH_CLUSTER}').hasClass('center') "
             "&& document.body.dataset.state === 'ready'",
-            timeout=30_000,
         )
         assert await page.locator("#details h2").inner_text() == "Klaster Euroregion Beskidy"
         assert errors == []

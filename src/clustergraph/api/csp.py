@@ -30,7 +30,7 @@ def _origins(html: str, tag: str) -> list[str]:
     return sorted(origins)
 
 
-def policy_for(html: str) -> str:
+def policy_for(html: str, frame_ancestors: str = "'none'") -> str:
     scripts = [_hash(s) for s in _INLINE_SCRIPT.findall(html)] + _origins(html, "script")
     directives = {
         "default-src": ["'none'"],
@@ -42,7 +42,7 @@ def policy_for(html: str) -> str:
         "connect-src": ["'self'"],
         "base-uri": ["'none'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
+        "frame-ancestors": [frame_ancestors],
     }
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 

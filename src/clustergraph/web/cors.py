@@ -26,6 +26,7 @@ def cors_middleware(settings: Settings) -> Middleware:
 
 
 def frame_ancestors(settings: Settings) -> str:
+    """The sources of CSP's `frame-ancestors`: the pages that may frame the embed page."""
     if "*" in settings.cors_origins:
-        return "frame-ancestors *"
-    return " ".join(["frame-ancestors 'self'", *settings.cors_origins])
+        return "*"
+    return " ".join(["'self'", *settings.cors_origins])

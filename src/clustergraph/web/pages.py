@@ -12,6 +12,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
+from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 from clustergraph.web.cors import frame_ancestors
@@ -44,8 +45,11 @@ EXPLORER_HTML = """<!doctype html>
 """
 
 
+EXPLORER_HEADERS = {**HTML_SECURITY_HEADERS, "Content-Security-Policy": policy_for(EXPLORER_HTML)}
+
+
 async def explorer(request: Request) -> Response:
-    return HTMLResponse(EXPLORER_HTML)
+    return HTMLResponse(EXPLORER_HTML, headers=EXPLORER_HEADERS)
 
 
 async def widget_script(request: Request) -> Response:
@@ -88,4 +92,8 @@ async def embed(request: Request) -> Response:
     key = request.query_params.get("entity", "")
     if not key:
         return PlainTextResponse("name an entity: /embed?entity=<key>", 400)
-    return HTMLResponse(embed_html(key), headers={"Content-Security-Policy": frame_ancestors(settings)})
+    page = embed_html(key)
+    # Framing is the point of this page: no X-Frame-Options, and CSP names who may frame it.
+    headers = {name: value for name, value in HTML_SECURITY_HEADERS.items() if name != "X-Frame-Options"}
+    headers["Content-Security-Policy"] = policy_for(page, frame_ancestors=frame_ancestors(settings))
+    return HTMLResponse(page, headers=headers)
