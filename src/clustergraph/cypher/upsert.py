@@ -6,36 +6,35 @@ from typing import LiteralString
 
 from clustergraph.model import ENTITY_LABEL, REL_TYPES, Kind
 
-# Each returns one row: created, updated (the rest of the batch was unchanged).
-_COUNTS = """
-RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
-       sum(CASE WHEN NOT created AND before <> after THEN 1 ELSE 0 END) AS updated
-"""
+# Each returns one row: how many rows changed something (created or updated). The
+# loader reads how many were created from the summary's counters, which spares a
+# look-up of the old node or relationship per row before the MERGE.
+_CHANGED = "RETURN sum(CASE WHEN before <> after THEN 1 ELSE 0 END) AS changed"
 
 
 def upsert_nodes(kind: Kind) -> LiteralString:
-    """Rows: {key, props, sources}. Properties are replaced whole; provenance edges follow `sources`."""
+    """Rows: the node's properties, with `key` and `sources`. Properties are replaced whole;
+    provenance edges follow `sources`."""
     label = Kind(kind).value
     return f"""
-UNWIND $rows AS row
-OPTIONAL MATCH (old:{ENTITY_LABEL} {{key: row.key}})
-WITH row, old IS NULL AS created, properties(old) AS before
-MERGE (n:{ENTITY_LABEL} {{key: row.key}})
-SET n = row.props
+UNWIND $rows AS props
+MERGE (n:{ENTITY_LABEL} {{key: props.key}})
+WITH n, props, properties(n) AS before
+SET n = props
 SET n:{label}
-WITH n, row, created, before
-CALL (n, row) {{
+WITH n, props, before
+CALL (n, props) {{
   OPTIONAL MATCH (n)-[stale:SOURCED_FROM]->(s:Source)
-  WHERE NOT s.key IN row.sources
+  WHERE NOT s.key IN props.sources
   DELETE stale
 }}
-CALL (n, row) {{
-  UNWIND row.sources AS sourceKey
+CALL (n, props) {{
+  UNWIND props.sources AS sourceKey
   MATCH (s:Source {{key: sourceKey}})
   MERGE (n)-[:SOURCED_FROM]->(s)
 }}
-WITH created, before, properties(n) AS after
-{_COUNTS}
+WITH before, properties(n) AS after
+{_CHANGED}
 """
 
 
@@ -48,12 +47,11 @@ def upsert_relationships(rel_type: str) -> LiteralString:
 UNWIND $rows AS row
 MATCH (a:{ENTITY_LABEL} {{key: row.start}})
 MATCH (b:{ENTITY_LABEL} {{key: row.end}})
-OPTIONAL MATCH (a)-[old:{rel.name}{identity_map}]->(b)
-WITH a, b, row, old IS NULL AS created, properties(old) AS before
 MERGE (a)-[r:{rel.name}{identity_map}]->(b)
+WITH r, row, properties(r) AS before
 SET r = row.props
-WITH created, before, properties(r) AS after
-{_COUNTS}
+WITH before, properties(r) AS after
+{_CHANGED}
 """
 
 

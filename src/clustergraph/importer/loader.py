@@ -109,6 +109,8 @@ async def _existing_kinds(
 def _check_node_kinds(
     located: list[Located], node_kinds: dict[str, Kind], known: dict[str, Kind], plan: Plan
 ) -> None:
+    kinds = {**known, **node_kinds}  # once, not per row: imports run to millions of rows
+    dropped: set[str] = set()
     for item in located:
         row = item.row
         if not isinstance(row, NodeRow):
@@ -117,11 +119,14 @@ def _check_node_kinds(
         if row.key in known and known[row.key] is not row.kind:
             reason = f"key {row.key!r} is a {known[row.key].value} in the graph, not a {row.kind.value}"
         for source in row.sources:
-            if {**known, **node_kinds}.get(source) is not Kind.SOURCE:
+            if kinds.get(source) is not Kind.SOURCE:
                 reason = f"source {source!r} is not a Source in this import or the graph"
         if reason:
             plan.rejected.append(Rejected(item.file, item.line, reason))
-            plan.nodes[row.kind].remove(row)
+            dropped.add(row.key)
+    if dropped:
+        for kind, rows in plan.nodes.items():
+            plan.nodes[kind] = [r for r in rows if r.key not in dropped]
 
 
 def _accept_relationships(located: list[Located], kinds: dict[str, Kind], plan: Plan) -> None:
@@ -159,8 +164,8 @@ def search_text(row: NodeRow) -> str:
 
 
 def node_params(row: NodeRow) -> dict[str, Any]:
-    props = {**row.properties, "key": row.key, "sources": list(row.sources), "searchText": search_text(row)}
-    return {"key": row.key, "props": props, "sources": list(row.sources)}
+    """The node's properties as stored: `key`, `sources` and the search text included."""
+    return {**row.properties, "key": row.key, "sources": list(row.sources), "searchText": search_text(row)}
 
 
 def relationship_params(row: RelationshipRow) -> dict[str, Any]:
@@ -172,29 +177,38 @@ async def write_plan(
 ) -> None:
     for kind in KIND_ORDER:
         rows = [node_params(r) for r in plan.nodes.get(kind, [])]
-        await _write_batches(graph, upsert_nodes(kind), rows, report, progress)
+        await _write_batches(graph, upsert_nodes(kind), rows, report, progress, "nodes_created")
         report.nodes += len(rows)
     for rel_type, rel_rows in sorted(plan.relationships.items()):
         rows = [relationship_params(r) for r in rel_rows]
-        await _write_batches(graph, upsert_relationships(rel_type), rows, report, progress)
+        await _write_batches(
+            graph, upsert_relationships(rel_type), rows, report, progress, "relationships_created"
+        )
         report.relationships += len(rows)
     report.written = True
 
 
 async def _write_batches(
-    graph: Graph, cypher: Any, rows: list[dict[str, Any]], report: ImportReport, progress: Progress | None
+    graph: Graph,
+    cypher: Any,
+    rows: list[dict[str, Any]],
+    report: ImportReport,
+    progress: Progress | None,
+    created_counter: str,
 ) -> None:
     for batch in _batches(rows, BATCH_SIZE):
 
-        async def work(tx: AsyncManagedTransaction, batch: list[dict[str, Any]] = batch) -> dict[str, Any]:
+        async def work(tx: AsyncManagedTransaction, batch: list[dict[str, Any]] = batch) -> tuple[int, int]:
             result = await tx.run(cypher, rows=batch)
             record = await result.single(strict=True)
-            return record.data()
+            summary = await result.consume()
+            # A node upsert also creates SOURCED_FROM edges: count only what the rows are.
+            return int(getattr(summary.counters, created_counter)), int(record["changed"])
 
-        counts = await graph.transaction(work)
-        report.created += counts["created"]
-        report.updated += counts["updated"]
-        report.unchanged += len(batch) - counts["created"] - counts["updated"]
+        created, changed = await graph.transaction(work)
+        report.created += created
+        report.updated += changed - created
+        report.unchanged += len(batch) - changed
         if progress:
             progress(len(batch))
 
