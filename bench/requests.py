@@ -81,9 +81,12 @@ query ClusterPage {
   }
 }"""
 
+# The same relationship types as @neo4j/graphql's @cypher field: the cooperation types
+# (by default the service also walks places and sectors, hubs of thousands of nodes).
 NEIGHBOURHOOD = """
 query Around($key: String!) {
-  neighbourhood(key: $key, depth: 2, limit: 200) {
+  neighbourhood(key: $key, depth: 2, limit: 200, relationshipTypes: [PARTNER_IN, PARTICIPATES_IN, ENGAGES,
+      REPRESENTS, CONTACT_FOR, MEMBER_OF, FORMED_IN, ORGANISED, PARTICIPATED_IN, EVENT_OF, PRESENTED]) {
     truncated
     nodes { key name kind countryCode }
     edges { type from to }

@@ -22,6 +22,7 @@ from typing import Any
 from neo4j import GraphDatabase
 
 from bench.capture import capture
+from bench.executor import measure_executor
 from bench.import_speed import empty, timed_import
 from bench.loadgen import Figures, measure
 from bench.pick import pick
@@ -138,6 +139,8 @@ async def ask(settings: Settings, targets: list[str], concurrency: int, seconds:
             results[f"{target_name}_peak_mb"] = server.peak_mb()
         finally:
             await server.stop()
+    if "executor" in targets:
+        _save("executor", await measure_executor(settings, where, keys["organisation"]))
     results["requests"] = [
         {
             "name": r.name,
@@ -169,7 +172,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=6.0, help="about how long to ask each request")
     parser.add_argument("--skip-import", action="store_true", help="ask the graph already loaded")
-    parser.add_argument("--only", default="raw,service,reference", help="which targets to ask")
+    parser.add_argument("--only", default="raw,service,reference,executor", help="which targets to ask")
     parser.add_argument("--report-only", action="store_true", help="rewrite REPORT.md from bench/data")
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from clustergraph.api.errors import ErrorCodes
@@ -24,14 +29,20 @@ def read_field(obj: Any, name: str) -> Any:
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
+    # The depth rule is built once: ValidationCache keys on the rules, so a rule made
+    # anew per request would never hit the cache. Validating a document costs more than
+    # executing a small answer. (Strawberry's ParserCache is left out: a document over the
+    # token bound then fails outside the error handling that names it QUERY_TOO_COMPLEX.)
+    depth_rule = QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules[0]
     return strawberry.Schema(
         query=Query,
         types=ENTITY_TYPES,
         config=StrawberryConfig(default_resolver=read_field),
         extensions=[
             ErrorCodes,
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: AddValidationRules([depth_rule]),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            lambda: ValidationCache(maxsize=256),
             CypherQueryCount,
         ],
     )
