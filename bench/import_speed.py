@@ -9,13 +9,16 @@ everything over the whole import.
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from clustergraph import location as graph_location
 from clustergraph.db import Graph
 from clustergraph.importer.loader import ImportReport, plan_import, write_plan
 from clustergraph.migrations import migrate
+from clustergraph.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,23 @@ class ImportFigures:
         return self.relationships / self.relationships_s
 
 
+def empty_store(settings: Settings) -> bool:
+    """A managed server gets a fresh store (stop, remove the database's files, start):
+    the honest empty database, and much faster than deleting a million relationships."""
+    if graph_location.choose_origin(settings) != "local":
+        return False
+    server = graph_location.local_server(settings)
+    server.stop()
+    for sub in ("databases/neo4j", "transactions/neo4j"):
+        shutil.rmtree(server.home / "data" / sub, ignore_errors=True)
+    server.start(timeout=settings.neo4j_start_timeout)
+    return True
+
+
 async def empty(graph: Graph) -> None:
-    await graph.autocommit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS")
+    """Delete everything (relationships first: one node can hold 200,000 of them), then migrate."""
+    await graph.autocommit("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS")
+    await graph.autocommit("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS")
     await migrate(graph)
 
 

@@ -23,7 +23,7 @@ from neo4j import GraphDatabase
 
 from bench.capture import capture
 from bench.executor import measure_executor
-from bench.import_speed import empty, timed_import
+from bench.import_speed import empty, empty_store, timed_import
 from bench.loadgen import Figures, measure
 from bench.pick import pick
 from bench.report import write_report
@@ -31,6 +31,7 @@ from bench.requests import Request, requests
 from bench.targets import BENCH_DIR, Raw, reference, service
 from clustergraph import location as graph_location
 from clustergraph.db import Graph
+from clustergraph.migrations import migrate
 from clustergraph.settings import Settings
 from clustergraph.synth.network import generate
 
@@ -55,9 +56,13 @@ async def load_network(settings: Settings, scale: float, seed: int) -> None:
     started = time.perf_counter()
     summary = generate(folder, seed=seed, scale=scale)
     synth_s = time.perf_counter() - started
+    fresh = empty_store(settings)
     graph = Graph.connect(graph_location.resolve(settings), timeout=3600)
     try:
-        await empty(graph)
+        if fresh:
+            await migrate(graph)
+        else:
+            await empty(graph)
         load_before = load_average()
         figures = await timed_import(graph, folder)
     finally:
