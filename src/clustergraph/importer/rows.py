@@ -41,7 +41,9 @@ def check_property(name: str, value: Any, allowed: dict[str, type]) -> None:
 
 # Keys already found well-formed: a bulk import names the same keys over and over
 # (every relationship end, every source), and a set look-up is cheaper than the regex.
+# Bounded, so that a long-running process does not grow it without end.
 _GOOD_KEYS: set[str] = set()
+_GOOD_KEYS_MAX = 2_000_000
 
 
 def _check_key(value: str, what: str) -> str:
@@ -49,7 +51,8 @@ def _check_key(value: str, what: str) -> str:
         return value
     if not KEY_PATTERN.match(value):
         raise ValueError(f"{what} {value!r} is not a key of the form 'kind:slug' (lower-case ASCII)")
-    _GOOD_KEYS.add(value)
+    if len(_GOOD_KEYS) < _GOOD_KEYS_MAX:
+        _GOOD_KEYS.add(value)
     return value
 
 
