@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 ENTITY_LABEL = "Entity"
 
@@ -222,10 +223,12 @@ COOPERATION_TYPES: tuple[str, ...] = tuple(n for n, r in REL_TYPES.items() if r.
 PROVENANCE_TYPES: tuple[str, ...] = ("SOURCED_FROM", "CLAIMS")
 
 
+@cache  # called once per imported row: build each kind's table once
 def properties_of(kind: Kind) -> dict[str, type]:
     return {**COMMON_PROPERTIES, **KIND_PROPERTIES[kind]}
 
 
+@cache
 def rel_properties_of(rel_type: str) -> dict[str, type]:
     return {**COMMON_REL_PROPERTIES, **REL_TYPES[rel_type].properties}
 

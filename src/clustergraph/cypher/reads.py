@@ -260,16 +260,22 @@ def cooperation_matrix(project: str | None, sector: str | None) -> CypherQuery:
     e = Emitter()
     tests = ["elementId(x) < elementId(y)", "x.country IS NOT NULL", "y.country IS NOT NULL"]
     found = ["true AS projectFound", "true AS sectorFound"]
+    # Start from the project or the sector when one is given: else the planner walks
+    # from every actor of the graph and filters the projects last (seconds, not ms).
+    anchors = []
     if project is not None:
         key = e.param(project)
-        tests.append(f"p.key = {key}")
+        anchors.append(f"MATCH (p:{kind_label(Kind.PROJECT)} {{key: {key}}})")
         found[0] = f"EXISTS {{ MATCH (:{kind_label(Kind.PROJECT)} {{key: {key}}}) }} AS projectFound"
     if sector is not None:
         key = e.param(sector)
-        tests.append(f"EXISTS {{ (p)-[:TARGETS_SECTOR]->(:{kind_label(Kind.SECTOR)} {{key: {key}}}) }}")
+        anchors.append(
+            f"MATCH (:{kind_label(Kind.SECTOR)} {{key: {key}}})<-[:TARGETS_SECTOR]-(p:{kind_label(Kind.PROJECT)})"
+        )
         found[1] = f"EXISTS {{ MATCH (:{kind_label(Kind.SECTOR)} {{key: {key}}}) }} AS sectorFound"
     text = f"""
 CALL () {{
+  {" ".join(anchors)}
   MATCH (x:{ENTITY_LABEL})-[:{COOPERATION_IN_PROJECTS}]->(p:{kind_label(Kind.PROJECT)})
         <-[:{COOPERATION_IN_PROJECTS}]-(y:{ENTITY_LABEL})
   WHERE {" AND ".join(tests)}

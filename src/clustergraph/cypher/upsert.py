@@ -6,32 +6,39 @@ from typing import LiteralString
 
 from clustergraph.model import ENTITY_LABEL, REL_TYPES, Kind
 
-# Each returns one row per input row: whether it was created, and its properties before
-# and after (the loader counts from them and records the changes in history).
+# Each returns one row per input row that changed something: whether it was created, and
+# its properties before and after (the loader counts from them and records them in
+# history). Unchanged rows return nothing. Whether a row was created is read from what
+# MERGE found rather than from a look-up before it: an existing entity always has a name
+# and sources, an existing relationship always has sources; a node MERGE just created has
+# only its key, a relationship only its identity properties.
+_CHANGED_ONLY = "WHERE before <> after"
 
 
 def upsert_nodes(kind: Kind) -> LiteralString:
-    """Rows: {key, props, sources}. Properties are replaced whole; provenance edges follow `sources`."""
+    """Rows: the node's properties, `key` and `sources` included. Properties are replaced
+    whole; provenance edges follow `sources`."""
     label = Kind(kind).value
     return f"""
-UNWIND $rows AS row
-OPTIONAL MATCH (old:{ENTITY_LABEL} {{key: row.key}})
-WITH row, old IS NULL AS created, properties(old) AS before
-MERGE (n:{ENTITY_LABEL} {{key: row.key}})
-SET n = row.props
+UNWIND $rows AS props
+MERGE (n:{ENTITY_LABEL} {{key: props.key}})
+WITH n, props, properties(n) AS before
+SET n = props
 SET n:{label}
-WITH n, row, created, before
-CALL (n, row) {{
+WITH n, props, before
+CALL (n, props) {{
   OPTIONAL MATCH (n)-[stale:SOURCED_FROM]->(s:Source)
-  WHERE NOT s.key IN row.sources
+  WHERE NOT s.key IN props.sources
   DELETE stale
 }}
-CALL (n, row) {{
-  UNWIND row.sources AS sourceKey
+CALL (n, props) {{
+  UNWIND props.sources AS sourceKey
   MATCH (s:Source {{key: sourceKey}})
   MERGE (n)-[:SOURCED_FROM]->(s)
 }}
-RETURN row.key AS key, created, before, properties(n) AS after
+WITH props.key AS key, before, properties(n) AS after
+{_CHANGED_ONLY}
+RETURN key, before.name IS NULL AS created, before, after
 """
 
 
@@ -44,11 +51,12 @@ def upsert_relationships(rel_type: str) -> LiteralString:
 UNWIND $rows AS row
 MATCH (a:{ENTITY_LABEL} {{key: row.start}})
 MATCH (b:{ENTITY_LABEL} {{key: row.end}})
-OPTIONAL MATCH (a)-[old:{rel.name}{identity_map}]->(b)
-WITH a, b, row, old IS NULL AS created, properties(old) AS before
 MERGE (a)-[r:{rel.name}{identity_map}]->(b)
+WITH r, row, properties(r) AS before
 SET r = row.props
-RETURN row.start AS start, row.end AS end, created, before, properties(r) AS after
+WITH row, before, properties(r) AS after
+{_CHANGED_ONLY}
+RETURN row.start AS start, row.end AS end, before.sources IS NULL AS created, before, after
 """
 
 

@@ -20,7 +20,7 @@ from clustergraph import graph_version
 from clustergraph.cypher.history import RECORD_CHANGES
 from clustergraph.cypher.upsert import EXISTING_KINDS, upsert_nodes, upsert_relationships
 from clustergraph.db import Graph
-from clustergraph.importer.changes import changed, node_change, relationship_change
+from clustergraph.importer.changes import node_change, relationship_change
 from clustergraph.importer.reader import Located, Rejected, read
 from clustergraph.importer.rows import NodeRow, RelationshipRow
 from clustergraph.model import Kind
@@ -113,6 +113,8 @@ async def _existing_kinds(
 def _check_node_kinds(
     located: list[Located], node_kinds: dict[str, Kind], known: dict[str, Kind], plan: Plan
 ) -> None:
+    kinds = {**known, **node_kinds}  # once, not per row: imports run to millions of rows
+    dropped: set[str] = set()
     for item in located:
         row = item.row
         if not isinstance(row, NodeRow):
@@ -121,11 +123,14 @@ def _check_node_kinds(
         if row.key in known and known[row.key] is not row.kind:
             reason = f"key {row.key!r} is a {known[row.key].value} in the graph, not a {row.kind.value}"
         for source in row.sources:
-            if {**known, **node_kinds}.get(source) is not Kind.SOURCE:
+            if kinds.get(source) is not Kind.SOURCE:
                 reason = f"source {source!r} is not a Source in this import or the graph"
         if reason:
             plan.rejected.append(Rejected(item.file, item.line, reason))
-            plan.nodes[row.kind].remove(row)
+            dropped.add(row.key)
+    if dropped:
+        for kind, rows in plan.nodes.items():
+            plan.nodes[kind] = [r for r in rows if r.key not in dropped]
 
 
 def _accept_relationships(located: list[Located], kinds: dict[str, Kind], plan: Plan) -> None:
@@ -163,8 +168,8 @@ def search_text(row: NodeRow) -> str:
 
 
 def node_params(row: NodeRow) -> dict[str, Any]:
-    props = {**row.properties, "key": row.key, "sources": list(row.sources), "searchText": search_text(row)}
-    return {"key": row.key, "props": props, "sources": list(row.sources)}
+    """The node's properties as stored: `key`, `sources` and the search text included."""
+    return {**row.properties, "key": row.key, "sources": list(row.sources), "searchText": search_text(row)}
 
 
 def relationship_params(row: RelationshipRow) -> dict[str, Any]:
@@ -206,19 +211,18 @@ async def _write_batches(
             tx: AsyncManagedTransaction, batch: list[dict[str, Any]] = batch
         ) -> list[dict[str, Any]]:
             result = await tx.run(cypher, rows=batch)
+            # Only the rows that changed something come back.
             records = [record.data() async for record in result]
             # The batch's history records are written in the batch's own transaction.
-            changes = [change(r) for r in records if changed(r)]
-            if changes:
-                await tx.run(RECORD_CHANGES, changes=changes, actor=actor)
+            if records:
+                await tx.run(RECORD_CHANGES, changes=[change(r) for r in records], actor=actor)
             return records
 
         records = await graph.transaction(work)
         created = sum(1 for r in records if r["created"])
-        updated = sum(1 for r in records if changed(r)) - created
         report.created += created
-        report.updated += updated
-        report.unchanged += len(batch) - created - updated
+        report.updated += len(records) - created
+        report.unchanged += len(batch) - len(records)
         if progress:
             progress(len(batch))
 

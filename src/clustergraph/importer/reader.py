@@ -10,12 +10,12 @@ boolean properties are converted by the data model's property types.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from clustergraph.importer.rows import NodeRow, RelationshipRow, Row
@@ -59,13 +59,14 @@ def read(path: Path) -> Iterator[Located | Rejected]:
 
 
 def read_jsonl(file: Path) -> Iterator[Located | Rejected]:
-    with file.open(encoding="utf-8") as handle:
+    # Bytes straight to orjson: several times faster than decoding and json.loads.
+    with file.open("rb") as handle:
         for number, text in enumerate(handle, start=1):
             if not text.strip():
                 continue
             try:
-                data = json.loads(text)
-            except json.JSONDecodeError as error:
+                data = orjson.loads(text)
+            except orjson.JSONDecodeError as error:
                 yield Rejected(file, number, f"not valid JSON: {error.msg} at column {error.colno}")
                 continue
             yield _parse(file, number, data)

@@ -39,9 +39,20 @@ def check_property(name: str, value: Any, allowed: dict[str, type]) -> None:
         raise ValueError(f"property 'url' must be an http(s) URL, not {value!r}")
 
 
+# Keys already found well-formed: a bulk import names the same keys over and over
+# (every relationship end, every source), and a set look-up is cheaper than the regex.
+# Bounded, so that a long-running process does not grow it without end.
+_GOOD_KEYS: set[str] = set()
+_GOOD_KEYS_MAX = 2_000_000
+
+
 def _check_key(value: str, what: str) -> str:
+    if value in _GOOD_KEYS:
+        return value
     if not KEY_PATTERN.match(value):
         raise ValueError(f"{what} {value!r} is not a key of the form 'kind:slug' (lower-case ASCII)")
+    if len(_GOOD_KEYS) < _GOOD_KEYS_MAX:
+        _GOOD_KEYS.add(value)
     return value
 
 
