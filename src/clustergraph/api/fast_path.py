@@ -29,10 +29,14 @@ from typing import Any, cast
 
 from graphql import (
     GraphQLAbstractType,
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLID,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLString,
     OperationType,
     Undefined,
     is_abstract_type,
@@ -125,9 +129,10 @@ class FastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         if path.prev is None and self.operation.operation == OperationType.QUERY:
             try:
-                return _Walk(self, info).complete(return_type, field_details_list, result)
-            except _Fallback:
-                # Rare (errors, unknown resolvers); logged so that tests can tell which path ran.
+                return _Compiler(self, info).completer(return_type, field_details_list)(result)
+            except Exception:
+                # Rare (a null in a non-null field, an unknown resolver, any error): the ordinary
+                # path then says what it says. Logged so that tests can tell which path ran.
                 log.debug("fast path: %s completed the ordinary way", info.field_name)
         return super().complete_value(return_type, field_details_list, info, path, result, position_context)
 
@@ -139,46 +144,89 @@ class FastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return cached[1]
 
 
-class _Walk:
-    """One root field's completion, outside graphql-core's per-field machinery."""
+Completer = Callable[[Any], Any]
+
+# Values these scalars pass through unchanged (what their coerce_output_value returns too),
+# checked by exact type so that, say, a bool is never taken for an Int. (Not Float: it
+# refuses NaN and infinities.)
+_AS_IS: dict[GraphQLScalarType, type] = {
+    GraphQLString: str,
+    GraphQLID: str,
+    GraphQLBoolean: bool,
+}
+
+
+def _leaf(leaf: Any) -> Completer:
+    plain = _AS_IS.get(leaf)
+    coerce = leaf.coerce_output_value
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            return None
+        if type(value) is plain:
+            return value
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _Fallback
+        return coerced
+
+    return complete
+
+
+class _Compiler:
+    """One root field's completion as plain closures, built once per type and selection.
+
+    A list of 2,000 nodes shares one selection, so its closure is built once and run
+    2,000 times; nothing per value is left but reading, coercing and building the dict.
+    """
 
     def __init__(self, executor: FastPathExecutionContext, info: GraphQLResolveInfo[Any]) -> None:
         self.executor = executor
         # Only is_type_of/resolve_type see it; they read the schema and the root field's name.
         self.info = info
+        self.objects: dict[tuple[str, int], Completer] = {}
 
-    def complete(self, return_type: GraphQLOutputType, details: Sequence[Any], value: Any) -> Any:
-        if isinstance(value, Exception):
-            raise _Fallback
+    def completer(self, return_type: GraphQLOutputType, details: Sequence[Any]) -> Completer:
         if is_non_null_type(return_type):
-            completed = self.complete(return_type.of_type, details, value)  # type: ignore[attr-defined]
-            if completed is None:
-                raise _Fallback  # the ordinary path raises the non-null error with its path
-            return completed
-        if value is None or value is Undefined:
-            return None
+            inner = self.completer(return_type.of_type, details)  # type: ignore[attr-defined]
+
+            def non_null(value: Any) -> Any:
+                completed = inner(value)
+                if completed is None:
+                    raise _Fallback  # the ordinary path raises the non-null error with its path
+                return completed
+
+            return non_null
         if is_list_type(return_type):
-            if not isinstance(value, list | tuple):
-                raise _Fallback
-            item_type = return_type.of_type  # type: ignore[attr-defined]
-            return [self.complete(item_type, details, item) for item in value]
+            item = self.completer(return_type.of_type, details)  # type: ignore[attr-defined]
+
+            def many(value: Any) -> Any:
+                if value is None:
+                    return None
+                if not isinstance(value, list | tuple):
+                    raise _Fallback
+                return [item(v) for v in value]
+
+            return many
         if is_leaf_type(return_type):
-            try:
-                coerced = return_type.coerce_output_value(value)  # type: ignore[attr-defined]
-            except Exception as error:
-                raise _Fallback from error
-            if coerced is None or coerced is Undefined:
-                raise _Fallback
-            return coerced
+            return _leaf(return_type)
         if is_abstract_type(return_type):
-            return self.fields(self.runtime_type(return_type, value), details, value)  # type: ignore[arg-type]
+            abstract = return_type
+
+            def some(value: Any) -> Any:
+                if value is None:
+                    return None
+                return self.object(self.runtime_type(abstract, value), details)(value)
+
+            return some
         if is_object_type(return_type):
-            return self.fields(return_type, details, value)  # type: ignore[arg-type]
+            concrete = return_type
+            return lambda value: None if value is None else self.object(concrete, details)(value)
         raise _Fallback
 
     def runtime_type(self, abstract: GraphQLAbstractType, value: Any) -> GraphQLObjectType:
         schema = self.executor.schema
-        # Entities name their type in `_kind`: try it first (what is_type_of checks).
+        # Entities name their type in `_kind` (what their is_type_of checks): try it first.
         name: Any = value.get("_kind") if isinstance(value, dict) else None
         if not isinstance(name, str):
             resolve_type = abstract.resolve_type or self.executor.type_resolver
@@ -188,18 +236,22 @@ class _Walk:
             raise _Fallback
         return runtime  # type: ignore[return-value]
 
-    def fields(self, object_type: GraphQLObjectType, details: Sequence[Any], value: Any) -> dict[str, Any]:
-        if object_type.is_type_of is not None and object_type.is_type_of(value, self.info) is not True:
-            raise _Fallback
+    def object(self, object_type: GraphQLObjectType, details: Sequence[Any]) -> Completer:
+        built = self.objects.get((object_type.name, id(details)))
+        if built is None:
+            built = self.objects[(object_type.name, id(details))] = self.build_object(object_type, details)
+        return built
+
+    def build_object(self, object_type: GraphQLObjectType, details: Sequence[Any]) -> Completer:
+        # graphql-core's own collection: aliases, fragments, type conditions, @skip/@include.
         grouped, deferred, _forbidden = self.executor.collect_subfields(object_type, details)  # type: ignore[arg-type]
         if deferred:
             raise _Fallback
-        completed: dict[str, Any] = {}
+        plan: list[tuple[str, Reader, Completer]] = []
         for key, field_details in grouped.items():
-            node = field_details[0].node
-            name = node.name.value
+            name = field_details[0].node.name.value
             if name == "__typename":
-                completed[key] = object_type.name
+                plan.append((key, _typename(object_type.name), _identity))
                 continue
             field = object_type.fields.get(name)
             # Arguments below the root (first, after, types...) were applied by the root
@@ -207,9 +259,21 @@ class _Walk:
             reader = self.executor.reader(field) if field is not None else None
             if field is None or reader is None:
                 raise _Fallback
-            try:
-                read = reader(value, key)
-            except Exception as error:  # the resolver would fail: its error is the ordinary path's
-                raise _Fallback from error
-            completed[key] = self.complete(field.type, field_details, read)
-        return completed
+            plan.append((key, reader, self.completer(field.type, field_details)))
+        is_type_of = object_type.is_type_of
+        info = self.info
+
+        def complete(value: Any) -> dict[str, Any]:
+            if is_type_of is not None and is_type_of(value, info) is not True:
+                raise _Fallback
+            return {key: finish(read(value, key)) for key, read, finish in plan}
+
+        return complete
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _typename(name: str) -> Reader:
+    return lambda _row, _key: name
