@@ -40,6 +40,7 @@ from graphql import (
     OperationType,
     Undefined,
     is_abstract_type,
+    is_enum_type,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
@@ -127,7 +128,12 @@ class FastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        if path.prev is None and self.operation.operation == OperationType.QUERY:
+        if (
+            path.prev is None
+            and self.operation.operation == OperationType.QUERY
+            # Introspection answers are graphql-core's own objects: nothing pre-shaped there.
+            and not info.field_name.startswith("__")
+        ):
             try:
                 return _Compiler(self, info).completer(return_type, field_details_list)(result)
             except Exception:
@@ -159,15 +165,24 @@ _AS_IS: dict[GraphQLScalarType, type] = {
 def _leaf(leaf: Any) -> Completer:
     plain = _AS_IS.get(leaf)
     coerce = leaf.coerce_output_value
+    # Enums: a handful of values each, serialised by Strawberry at some cost; remembered per
+    # (type, value) for this request, since an enum's output depends on nothing else.
+    known: dict[tuple[type, Any], Any] | None = {} if is_enum_type(leaf) else None
 
     def complete(value: Any) -> Any:
         if value is None:
             return None
         if type(value) is plain:
             return value
+        if known is not None:
+            coerced = known.get((type(value), value), Undefined)
+            if coerced is not Undefined:
+                return coerced
         coerced = coerce(value)
         if coerced is None or coerced is Undefined:
             raise _Fallback
+        if known is not None:
+            known[(type(value), value)] = coerced
         return coerced
 
     return complete
