@@ -45,7 +45,7 @@ async def create_entity(
         if await entity_state(tx, key) is not None:
             raise InvalidInput("key", f"an entity with the key {key!r} exists already")
         await check_sources(tx, row.sources)
-        props = node_params(row)["props"]
+        props = node_params(row)
         await run(tx, writes.create_entity(kind), props=props)
         after = {k: v for k, v in sorted(props.items()) if k != "searchText"}
         await record_change(tx, actor, "create", [key], None, after, row.sources)
@@ -72,7 +72,7 @@ async def update_entity(
                 props[name] = value
         row = node_row(state.kind, state.key, props, union(state.sources, sources))
         await check_sources(tx, sources)
-        new = node_params(row)["props"]
+        new = node_params(row)
         await run(tx, writes.SET_ENTITY, key=state.key, props=new)
         after = {k: v for k, v in sorted(new.items()) if k != "searchText"}
         await record_change(tx, actor, "update", [state.key], state.visible, after, sources)

@@ -41,7 +41,7 @@ async def merge_entities(graph: Graph, actor: str, keep: str, merge: list[str], 
         # The sources that back the merge state the kept entity too.
         all_sources = union(kept.sources, *(m.sources for m in merged), sources)
         row = node_row(kept.kind, kept.key, props, all_sources)
-        new = node_params(row)["props"]
+        new = node_params(row)
         await run(tx, writes.SET_ENTITY, key=kept.key, props=new)
         for rel, rel_rows in _moved_relationships(rows, kept.key, set(merged_keys)).items():
             await run(tx, upsert_relationships(rel), rows=rel_rows)
