@@ -72,7 +72,7 @@ async def _writer(graph: Graph, load: Load) -> None:
     while not load.stop.is_set():
         number += 1
         key = f"{PREFIX}{number}"
-        row = {"key": key, "props": {"key": key, "name": f"Fault test {number}"}, "sources": ["source:s1"]}
+        row = {"key": key, "name": f"Fault test {number}", "sources": ["source:s1"]}
 
         async def work(tx: Any, rows: list[dict[str, Any]] = [row]) -> None:  # noqa: B006
             await (await tx.run(cypher, rows=rows)).consume()
