@@ -195,3 +195,11 @@ async def test_non_null_errors_fall_back_to_the_ordinary_executor(same: Compare,
     # neighbourhood is non-null: the error in one of its nodes nulls the whole answer.
     assert around["data"] is None
     assert [error["path"] for error in around["errors"]] == [["neighbourhood", "nodes", 0, "name"]]
+
+
+async def test_history_with_json_values(same: Compare) -> None:
+    data = await _fast(
+        same,
+        '{ history(key: "cluster:euroregion-beskidy", first: 3) { id at actor action key keys before after sources } }',
+    )
+    assert data["history"], "the seed import records history"
