@@ -203,3 +203,21 @@ async def test_history_with_json_values(same: Compare) -> None:
         '{ history(key: "cluster:euroregion-beskidy", first: 3) { id at actor action key keys before after sources } }',
     )
     assert data["history"], "the seed import records history"
+
+
+def test_an_extension_that_watches_every_field_turns_the_fast_path_off() -> None:
+    from graphql.execution.middleware import MiddlewareManager
+    from strawberry.extensions import SchemaExtension
+
+    from clustergraph.api.fast_path import FastPathExecutionContext
+    from clustergraph.api.permissions import ReadAccess
+
+    class EveryField(SchemaExtension):
+        def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+            return _next(root, info, *args, **kwargs)
+
+    executor = FastPathExecutionContext.__new__(FastPathExecutionContext)
+    executor.middleware_manager = MiddlewareManager(ReadAccess())
+    assert executor.hooks_allow_it()
+    executor.middleware_manager = MiddlewareManager(ReadAccess(), EveryField())
+    assert not executor.hooks_allow_it()

@@ -18,7 +18,9 @@ their paths and messages, are the ordinary executor's own). Completion has no si
 effects (`paginated` only adds the same keys again), so starting over is safe.
 
 Only root fields of queries are taken: mutations keep the ordinary path. Extensions'
-`resolve` hooks still run for the root field itself (ReadAccess acts only there).
+`resolve` hooks still run for the root field itself; fields below it skip them, so the
+fast path runs only when every such hook declares `ROOT_FIELDS_ONLY = True` (ReadAccess
+acts only on root fields): an extension that watches every field turns it off.
 """
 
 from __future__ import annotations
@@ -133,6 +135,7 @@ class FastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
             and self.operation.operation == OperationType.QUERY
             # Introspection answers are graphql-core's own objects: nothing pre-shaped there.
             and not info.field_name.startswith("__")
+            and self.hooks_allow_it()
         ):
             try:
                 return _Compiler(self, info).completer(return_type, field_details_list)(result)
@@ -141,6 +144,11 @@ class FastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 # path then says what it says. Logged so that tests can tell which path ran.
                 log.debug("fast path: %s completed the ordinary way", info.field_name)
         return super().complete_value(return_type, field_details_list, info, path, result, position_context)
+
+    def hooks_allow_it(self) -> bool:
+        manager = self.middleware_manager
+        hooks = manager.middlewares if manager is not None else ()
+        return all(getattr(hook, "ROOT_FIELDS_ONLY", False) for hook in hooks)
 
     def reader(self, field: GraphQLField) -> Reader | None:
         cached = self._readers.get(id(field))
