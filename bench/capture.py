@@ -12,6 +12,7 @@ import httpx
 
 from bench.requests import Request
 from clustergraph.app import create_app
+from clustergraph.auth.resolve import Authenticator
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
@@ -32,6 +33,8 @@ async def capture(
     plain = Graph.connect(location, timeout=settings.query_timeout)
     graph = _Recording(driver=plain.driver, database=plain.database, timeout=plain.timeout)
     app.state.graph, app.state.settings = graph, settings
+    # Writes are not benchmarked: API keys only (no OIDC issuer to reach).
+    app.state.authenticator = Authenticator(graph, None)
     found: dict[str, tuple[str, dict[str, Any]]] = {}
     try:
         async with httpx.AsyncClient(

@@ -80,7 +80,8 @@ async def timed_import(graph: Graph, folder: Path) -> ImportFigures:
             nodes_done_at = time.perf_counter()
 
     report = ImportReport()
-    await write_plan(graph, plan, report, progress)
+    # Synthetic data needs no audit trail: as `clustergraph import --no-history`.
+    await write_plan(graph, plan, report, progress, history=False)
     finished = time.perf_counter()
     return ImportFigures(
         nodes=report.nodes,

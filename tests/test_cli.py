@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
+from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
-from tests.support import run_cli
+from tests.support import reset_graph, run_cli
 
 
 def test_migrate_twice_is_safe(location: GraphLocation, graph: object) -> None:
@@ -31,3 +32,24 @@ def test_import_dry_run_names_file_line_and_reason(
     assert result.returncode == 1
     assert f"{bad}:2" in result.stderr and "kind" in result.stderr
     assert "nothing was written" in result.stdout
+
+
+async def test_import_without_history_leaves_no_change_records(
+    location: GraphLocation, graph: Graph, tmp_path: Path
+) -> None:
+    rows = {
+        "with": '{"type": "node", "kind": "Sector", "key": "sector:cli-with-history", "properties": {"name": "A"}, "sources": ["source:s1"]}\n',
+        "without": '{"type": "node", "kind": "Sector", "key": "sector:cli-without-history", "properties": {"name": "B"}, "sources": ["source:s1"]}\n',
+    }
+    (tmp_path / "with.jsonl").write_text(rows["with"], encoding="utf-8")
+    (tmp_path / "without.jsonl").write_text(rows["without"], encoding="utf-8")
+    try:
+        assert run_cli(location, "import", str(tmp_path / "with.jsonl")).returncode == 0
+        assert run_cli(location, "import", "--no-history", str(tmp_path / "without.jsonl")).returncode == 0
+        changes = await graph.read(
+            "MATCH (c:Change) WHERE c.key STARTS WITH 'sector:cli-' RETURN c.key AS key, c.action AS action"
+        )
+        assert changes == [{"key": "sector:cli-with-history", "action": "create"}]
+        assert len(await graph.read("MATCH (n:Sector) WHERE n.key STARTS WITH 'sector:cli-' RETURN n")) == 2
+    finally:
+        await reset_graph(graph)

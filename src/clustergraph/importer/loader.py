@@ -177,18 +177,26 @@ def relationship_params(row: RelationshipRow) -> dict[str, Any]:
 
 
 async def write_plan(
-    graph: Graph, plan: Plan, report: ImportReport, progress: Progress | None = None, actor: str = "import"
+    graph: Graph,
+    plan: Plan,
+    report: ImportReport,
+    progress: Progress | None = None,
+    actor: str = "import",
+    history: bool = True,
 ) -> None:
+    """Write the plan in batches; with `history`, each changed row also leaves a Change."""
     for kind in KIND_ORDER:
         rows = [node_params(r) for r in plan.nodes.get(kind, [])]
         await _write_batches(
-            graph, upsert_nodes(kind), rows, report, progress, actor, partial(node_change, kind)
+            graph, upsert_nodes(kind), rows, report, progress, actor, partial(node_change, kind), history
         )
         report.nodes += len(rows)
     for rel_type, rel_rows in sorted(plan.relationships.items()):
         rows = [relationship_params(r) for r in rel_rows]
         change = partial(relationship_change, rel_type)
-        await _write_batches(graph, upsert_relationships(rel_type), rows, report, progress, actor, change)
+        await _write_batches(
+            graph, upsert_relationships(rel_type), rows, report, progress, actor, change, history
+        )
         report.relationships += len(rows)
     report.written = True
     if report.created or report.updated:
@@ -204,6 +212,7 @@ async def _write_batches(
     progress: Progress | None,
     actor: str,
     change: Callable[[dict[str, Any]], dict[str, Any]],
+    history: bool,
 ) -> None:
     for batch in _batches(rows, BATCH_SIZE):
 
@@ -214,7 +223,7 @@ async def _write_batches(
             # Only the rows that changed something come back.
             records = [record.data() async for record in result]
             # The batch's history records are written in the batch's own transaction.
-            if records:
+            if records and history:
                 await tx.run(RECORD_CHANGES, changes=[change(r) for r in records], actor=actor)
             return records
 
@@ -239,11 +248,12 @@ async def load(
     skip_invalid: bool = False,
     progress: Callable[[int], Progress] | None = None,
     actor: str = "import",
+    history: bool = True,
 ) -> ImportReport:
     """Validate the files at `path`; unless told otherwise, write them only when every row is valid."""
     plan = await plan_import(graph, path)
     report = ImportReport(rejected=sorted(plan.rejected, key=lambda r: (str(r.file), r.line)))
     if dry_run or (plan.rejected and not skip_invalid):
         return report
-    await write_plan(graph, plan, report, progress(plan.size) if progress else None, actor)
+    await write_plan(graph, plan, report, progress(plan.size) if progress else None, actor, history)
     return report
