@@ -69,7 +69,7 @@ LIST = """
 query ClusterPage {
   clusters(first: 50) {
     totalCount
-    edges { node { key name countryCode country { name } sectors { edges { node { key name } } } } }
+    edges { node { key name countryCode country { name } sectors(first: 5) { edges { node { key name } } } } }
   }
 }"""
 

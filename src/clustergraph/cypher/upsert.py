@@ -6,7 +6,8 @@ from typing import LiteralString
 
 from clustergraph.model import ENTITY_LABEL, REL_TYPES, Kind
 
-# Each returns one row per input row that changed something: whether it was created, and
+# Each returns one row per input row that changed something (or, without `rows`, just
+# the counts): whether it was created, and
 # its properties before and after (the loader counts from them and records them in
 # history). Unchanged rows return nothing. Whether a row was created is read from what
 # MERGE found rather than from a look-up before it: an existing entity always has a name
@@ -15,7 +16,14 @@ from clustergraph.model import ENTITY_LABEL, REL_TYPES, Kind
 _CHANGED_ONLY = "WHERE before <> after"
 
 
-def upsert_nodes(kind: Kind) -> LiteralString:
+def _returning(rows: bool, per_row: str) -> str:
+    """Per changed row (for history), or only the counts (a load that keeps no history)."""
+    if rows:
+        return per_row
+    return "RETURN count(*) AS changed, sum(CASE WHEN created THEN 1 ELSE 0 END) AS created"
+
+
+def upsert_nodes(kind: Kind, rows: bool = True) -> LiteralString:
     """Rows: the node's properties, `key` and `sources` included. Properties are replaced
     whole; provenance edges follow `sources`."""
     label = Kind(kind).value
@@ -38,11 +46,12 @@ CALL (n, props) {{
 }}
 WITH props.key AS key, before, properties(n) AS after
 {_CHANGED_ONLY}
-RETURN key, before.name IS NULL AS created, before, after
+WITH key, before.name IS NULL AS created, before, after
+{_returning(rows, "RETURN key, created, before, after")}
 """
 
 
-def upsert_relationships(rel_type: str) -> LiteralString:
+def upsert_relationships(rel_type: str, rows: bool = True) -> LiteralString:
     """Rows: {start, end, props}. One relationship per (type, ends, identity properties)."""
     rel = REL_TYPES[rel_type]
     identity = ", ".join(f"{p}: row.props.{p}" for p in rel.identity)
@@ -56,7 +65,8 @@ WITH r, row, properties(r) AS before
 SET r = row.props
 WITH row, before, properties(r) AS after
 {_CHANGED_ONLY}
-RETURN row.start AS start, row.end AS end, before.sources IS NULL AS created, before, after
+WITH row.start AS start, row.end AS end, before.sources IS NULL AS created, before, after
+{_returning(rows, "RETURN start, end, created, before, after")}
 """
 
 

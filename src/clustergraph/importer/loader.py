@@ -188,14 +188,28 @@ async def write_plan(
     for kind in KIND_ORDER:
         rows = [node_params(r) for r in plan.nodes.get(kind, [])]
         await _write_batches(
-            graph, upsert_nodes(kind), rows, report, progress, actor, partial(node_change, kind), history
+            graph,
+            upsert_nodes(kind, rows=history),
+            rows,
+            report,
+            progress,
+            actor,
+            partial(node_change, kind),
+            history,
         )
         report.nodes += len(rows)
     for rel_type, rel_rows in sorted(plan.relationships.items()):
         rows = [relationship_params(r) for r in rel_rows]
         change = partial(relationship_change, rel_type)
         await _write_batches(
-            graph, upsert_relationships(rel_type), rows, report, progress, actor, change, history
+            graph,
+            upsert_relationships(rel_type, rows=history),
+            rows,
+            report,
+            progress,
+            actor,
+            change,
+            history,
         )
         report.relationships += len(rows)
     report.written = True
@@ -216,22 +230,21 @@ async def _write_batches(
 ) -> None:
     for batch in _batches(rows, BATCH_SIZE):
 
-        async def work(
-            tx: AsyncManagedTransaction, batch: list[dict[str, Any]] = batch
-        ) -> list[dict[str, Any]]:
+        async def work(tx: AsyncManagedTransaction, batch: list[dict[str, Any]] = batch) -> tuple[int, int]:
             result = await tx.run(cypher, rows=batch)
-            # Only the rows that changed something come back.
             records = [record.data() async for record in result]
-            # The batch's history records are written in the batch's own transaction.
-            if records and history:
+            if not history:
+                return int(records[0]["changed"]), int(records[0]["created"] or 0)
+            # Only the rows that changed something come back; their history records are
+            # written in the batch's own transaction.
+            if records:
                 await tx.run(RECORD_CHANGES, changes=[change(r) for r in records], actor=actor)
-            return records
+            return len(records), sum(1 for r in records if r["created"])
 
-        records = await graph.transaction(work)
-        created = sum(1 for r in records if r["created"])
+        changed, created = await graph.transaction(work)
         report.created += created
-        report.updated += len(records) - created
-        report.unchanged += len(batch) - len(records)
+        report.updated += changed - created
+        report.unchanged += len(batch) - changed
         if progress:
             progress(len(batch))
 
