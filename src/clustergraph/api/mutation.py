@@ -126,34 +126,14 @@ class Mutation:
         description="Create a relationship, or add properties and sources to the same one (type, ends, identity).",
     )
     async def link_entities(self, info: Info[Context, None], input: RelationshipInput) -> Relationship:
-        ctx = info.context
-        data = await links.link(
-            ctx.graph,
-            ctx.actor,
-            input.type.value,
-            input.from_,
-            input.to,
-            _object(input.properties, "properties"),
-            input.sources,
-        )
-        return _relationship(data)
+        return _relationship(await links.link(*_link_arguments(info.context, input)))
 
     @strawberry.mutation(
         permission_classes=[IsEditor],
         description="Remove a relationship; `properties` names its identity where its type has one (CLAIMS: property).",
     )
     async def unlink_entities(self, info: Info[Context, None], input: RelationshipInput) -> Relationship:
-        ctx = info.context
-        data = await links.unlink(
-            ctx.graph,
-            ctx.actor,
-            input.type.value,
-            input.from_,
-            input.to,
-            _object(input.properties, "properties"),
-            input.sources,
-        )
-        return _relationship(data)
+        return _relationship(await links.unlink(*_link_arguments(info.context, input)))
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
@@ -170,3 +150,9 @@ class Mutation:
         ctx = info.context
         kept = await merge_entities(ctx.graph, ctx.actor, keep, merge, sources or [])
         return await _entity(info, kept)
+
+
+def _link_arguments(ctx: Context, input: RelationshipInput) -> tuple[Any, ...]:
+    """What `link` and `unlink` take from a request: who, which relationship, which sources."""
+    properties = _object(input.properties, "properties")
+    return (ctx.graph, ctx.actor, input.type.value, input.from_, input.to, properties, input.sources)
