@@ -111,14 +111,8 @@ query Paths($from: String!, $to: String!) {
   }
 }"""
 
-PATHS_REF = """
-query Paths($from: String!, $to: String!) {
-  cooperationPaths(from: $from, to: $to, maxHops: 4, limit: 3) {
-    length countries borderCrossings
-    nodes { key name countryCode }
-    edges { type from to }
-  }
-}"""
+# @neo4j/graphql has the same `@cypher` query field here: one document serves both.
+PATHS_REF = PATHS
 
 PARTNERS = """
 query Partners($key: String!) {
@@ -128,23 +122,16 @@ query Partners($key: String!) {
   }
 }"""
 
-PARTNERS_REF = """
-query Partners($key: String!) {
-  crossBorderPartners(key: $key, maxHops: 2, limit: 50) {
-    countryCode distance
-    partner { key name }
-  }
-}"""
+# @neo4j/graphql has the same `@cypher` query field here: one document serves both.
+PARTNERS_REF = PARTNERS
 
 MATRIX = """
 query Matrix($sector: String!) {
   cooperationMatrix(sector: $sector) { totalLinks cells { from to links } }
 }"""
 
-MATRIX_REF = """
-query Matrix($sector: String!) {
-  cooperationMatrix(sector: $sector) { totalLinks cells { from to links } }
-}"""
+# @neo4j/graphql has the same `@cypher` query field here: one document serves both.
+MATRIX_REF = MATRIX
 
 
 def requests(keys: dict[str, str]) -> list[Request]:
