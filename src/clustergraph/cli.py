@@ -285,6 +285,7 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     from clustergraph.app import create_app
+    from clustergraph.serving import uvicorn_options
 
     settings = get_settings()
     host = host or settings.host
@@ -299,7 +300,13 @@ def serve(host: str | None, port: int | None) -> None:
         "clustergraph": {"handlers": ["default"], "level": "INFO", "propagate": False},
     }
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="info", access_log=False, log_config=log_config
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        log_config=log_config,
+        **uvicorn_options(settings),
     )
 
 
