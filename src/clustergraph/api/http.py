@@ -98,7 +98,9 @@ class ClusterGraphQL(GraphQL[Context, None]):
                 if isinstance(error, RequestError)
                 else HTTP_CODES.get(error.status_code, BAD_REQUEST)
             )
-            headers = error.headers if isinstance(error, RequestError) else None
+            headers = error.headers if isinstance(error, RequestError) else {}
+            if error.status_code == 405:
+                headers = {"Allow": "GET, POST", **headers}
             response = json_response(error_body(error.reason, code), error.status_code, media, headers)
         await response(scope, receive, send)
 
