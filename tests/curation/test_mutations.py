@@ -248,3 +248,19 @@ async def test_a_mutation_failing_halfway_leaves_no_trace(
     body = await send(CREATE, {"input": {**CLUSTER, "key": "cluster:halfway"}}, token=editor)
     assert codes(body) == ["INTERNAL_SERVER_ERROR"] and "history store" not in str(body)
     assert await snapshot(restore) == before
+
+
+async def test_delete_leaves_no_relationship_naming_the_deleted_key(
+    restore: Graph, send: Any, tokens: dict[Role, str]
+) -> None:
+    key = "organisation:rda-bielsko-biala"
+    naming = "MATCH ()-[r]->() WHERE r.via = $key OR r.project = $key RETURN count(r) AS n"
+    assert (await restore.read(naming, {"key": key}))[0]["n"] > 0, "the seed names it in `via`"
+    body = await send(DELETE, {"key": key}, token=tokens[Role.ADMIN])
+    assert body["data"]["deleteEntity"]["key"] == key, body
+    assert (await restore.read(naming, {"key": key}))[0]["n"] == 0
+    change = (await send(HISTORY, {"key": key}, token=tokens[Role.READER]))["data"]["history"][0]
+    # History keeps what the references were, so the deletion can be undone by hand.
+    assert change["before"]["references"] and all(
+        r["properties"]["via"] == key for r in change["before"]["references"]
+    )

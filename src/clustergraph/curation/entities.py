@@ -11,7 +11,7 @@ from clustergraph.curation.validate import InvalidInput, node_row
 from clustergraph.cypher import writes
 from clustergraph.db import Graph
 from clustergraph.importer.loader import node_params
-from clustergraph.model import Kind
+from clustergraph.model import KEY_VALUED_REL_PROPERTIES, Kind
 
 # Kept by the service itself: `mergeEntities` writes merged keys, and a key never changes.
 MANAGED_PROPERTIES = ("key", "mergedKeys")
@@ -89,7 +89,18 @@ async def delete_entity(graph: Graph, actor: str, key: str, sources: list[str]) 
                 )
         relationships = await run(tx, writes.RELATIONSHIPS_OF, keys=[state.key])
         await run(tx, writes.DELETE_ENTITIES, keys=[state.key])
-        before = {"kind": state.kind.value, "properties": state.visible, "relationships": relationships}
+        # Relationships elsewhere that name the entity (`via`, `project`) no longer do.
+        references = [
+            row
+            for name in KEY_VALUED_REL_PROPERTIES
+            for row in await run(tx, writes.clear_key_property(name), key=state.key)
+        ]
+        before = {
+            "kind": state.kind.value,
+            "properties": state.visible,
+            "relationships": relationships,
+            "references": references,
+        }
         return await record_change(tx, actor, "delete", [state.key], before, None, sources)
 
     return await graph.transaction(work)

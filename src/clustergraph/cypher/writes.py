@@ -90,6 +90,17 @@ DELETE r
 """
 
 
+def clear_key_property(name: str) -> LiteralString:
+    """Remove a key-valued relationship property that names a deleted entity; rows: what it was."""
+    assert name in KEY_VALUED_REL_PROPERTIES
+    return f"""
+MATCH (a)-[r]->(b) WHERE r.{name} = $key
+WITH a, r, b, properties(r) AS before
+REMOVE r.{name}
+RETURN type(r) AS type, a.key AS start, b.key AS end, before AS properties
+"""
+
+
 def rewrite_key_property(name: str) -> LiteralString:
     """Point a key-valued relationship property (`via`, `project`) from merged keys to the kept one."""
     assert name in KEY_VALUED_REL_PROPERTIES
