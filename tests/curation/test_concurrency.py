@@ -21,7 +21,10 @@ from clustergraph.auth.identity import Role
 from clustergraph.db import Graph
 from tests.curation.invariants import (
     ACTIONS,
+    ENTITY,
     HOT_CLUSTERS,
+    MERGE,
+    UPDATE,
     Ledger,
     check_invariants,
     create_hot_entities,
@@ -30,13 +33,6 @@ from tests.curation.invariants import (
 from tests.support import codes
 
 ROUND = 100
-
-UPDATE = """
-mutation($key: String!, $properties: JSON!, $sources: [String!]!) {
-  updateEntity(key: $key, properties: $properties, sources: $sources) { key }
-}"""
-MERGE = "mutation($keep: String!, $merge: [String!]!) { mergeEntities(keep: $keep, merge: $merge) { key } }"
-ENTITY = "query($key: String!) { entity(key: $key) { key sources { key } } }"
 
 
 async def gather_bounded(limit: int, calls: list[Any]) -> list[Any]:
