@@ -46,6 +46,10 @@ async def entity_state(tx: AsyncManagedTransaction, key: str) -> EntityState | N
     if not rows:
         return None
     row = rows[0]
+    if row["key"] is None or row["kind"] is None:
+        # Read before this transaction holds the lock, a node another one is deleting can be
+        # found by its key yet hold no labels or properties any more: it is gone.
+        return None
     return EntityState(row["key"], Kind(row["kind"]), row["properties"])
 
 
