@@ -69,8 +69,8 @@ class Settings(BaseSettings):
     )
     rate_limit_per_key: str = Field(default="300/minute", validation_alias="CLUSTERGRAPH_RATE_LIMIT_PER_KEY")
     introspection: bool = Field(default=True, validation_alias="CLUSTERGRAPH_INTROSPECTION")
-    # Complete pre-shaped root query answers in one walk, not field by field (api/fast_path.py).
-    fast_path: bool = Field(default=True, validation_alias="CLUSTERGRAPH_FAST_PATH")
+    # Answer the queries the translator compiles without graphql-core's executor (api/compiled.py).
+    compiled_reads: bool = Field(default=True, validation_alias="CLUSTERGRAPH_COMPILED_READS")
     graphiql: bool = Field(default=True, validation_alias="CLUSTERGRAPH_GRAPHIQL")
 
     # Partner sites: the origins (scheme://host:port) whose pages may call the API from a

@@ -17,13 +17,15 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
 
+from clustergraph.api.compiled import CompiledReads
 from clustergraph.api.context import Context
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
 from clustergraph.api.errors import QUERY_TOO_COMPLEX, RATE_LIMITED, SERVICE_UNAVAILABLE
 from clustergraph.api.media import GRAPHQL_RESPONSE, JSON, negotiate
 from clustergraph.api.playground import graphiql_html
-from clustergraph.api.schema import build_schema
+from clustergraph.api.schema import ClusterSchema, build_schema
 from clustergraph.auth.identity import Unauthenticated
 from clustergraph.auth.resolve import Authenticator
 from clustergraph.db import GraphUnavailable, QueryTimeout
@@ -60,9 +62,10 @@ def json_response(
 
 
 class ClusterGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: Any, settings: Settings, **options: Any) -> None:
+    def __init__(self, schema: ClusterSchema, settings: Settings, **options: Any) -> None:
         super().__init__(schema, **options)
         self.settings = settings
+        self.compiled = CompiledReads(schema.documents, settings) if settings.compiled_reads else None
         self.ide_html = graphiql_html()
         self.csp = policy_for(self.ide_html) if self.graphql_ide else "default-src 'none'"
 
@@ -89,6 +92,25 @@ class ClusterGraphQL(GraphQL[Context, None]):
             )
             response = json_response(error_body(error.reason, code), error.status_code, media)
         await response(scope, receive, send)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        # The compiled read path first; what it declines goes to graphql-core's executor.
+        if self.compiled is not None:
+            data = request_data
+            answered = await self.compiled.execute(data.query, data.operation_name, data.variables, context)
+            if answered is not None:
+                return answered
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request)

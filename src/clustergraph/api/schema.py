@@ -11,7 +11,6 @@ from strawberry.tools import merge_types
 
 from clustergraph.api.errors import ErrorCodes
 from clustergraph.api.extensions import BumpGraphVersionAfterMutations, CypherQueryCount, OperationRecord
-from clustergraph.api.fast_path import FastPathExecutionContext
 from clustergraph.api.history import HistoryQuery
 from clustergraph.api.limits import CompiledDocuments, QuerySizeLimiter, document_cache
 from clustergraph.api.mutation import Mutation
@@ -45,7 +44,6 @@ def build_schema(settings: Settings | None = None) -> ClusterSchema:
         query=merge_types("Query", (Query, HistoryQuery)),
         mutation=Mutation,
         types=ENTITY_TYPES,
-        execution_context_class=FastPathExecutionContext if settings.fast_path else None,
         config=StrawberryConfig(
             default_resolver=read_field,
             batching_config={"max_operations": settings.max_batch_operations},
