@@ -10,9 +10,10 @@ read `code`, `status` and `extensions()` from the exception itself, never from i
     ├── QueryTooComplex                     QUERY_TOO_COMPLEX       400  (bound, limit, value)
     ├── DocumentError                       GRAPHQL_VALIDATION_FAILED 400
     │   └── ParseFailed                     GRAPHQL_PARSE_FAILED    400
-    ├── PersistedQueryNotFound              PERSISTED_QUERY_NOT_FOUND 400
-    ├── PersistedQueryMismatch              PERSISTED_QUERY_HASH_MISMATCH 400
-    ├── PersistedQueryForbidden             PERSISTED_QUERY_NOT_SUPPORTED 400
+    ├── PersistedQueryError                 BAD_REQUEST             400  (malformed persistedQuery)
+    │   ├── PersistedQueryNotFound          PERSISTED_QUERY_NOT_FOUND 400
+    │   ├── PersistedQueryMismatch          PERSISTED_QUERY_HASH_MISMATCH 400
+    │   └── PersistedQueryForbidden         PERSISTED_QUERY_NOT_ALLOWED 400
     ├── Unauthenticated                     UNAUTHENTICATED         401
     ├── Forbidden                           FORBIDDEN               403
     ├── RateLimited                         RATE_LIMITED            429
@@ -96,26 +97,35 @@ class ParseFailed(DocumentError):
     code = PARSE_FAILED
 
 
-class PersistedQueryNotFound(ClusterGraphError):
-    """A hash the service does not know (the client should send the document with it)."""
+class PersistedQueryError(ClusterGraphError):
+    """A request names a persisted document badly (`extensions.persistedQuery` malformed)."""
+
+    code = "BAD_REQUEST"
+    status = 400
+
+
+class PersistedQueryNotFound(PersistedQueryError):
+    """A hash the service does not know: the client should send the document with it.
+
+    The message is the one Apollo's persisted-query link looks for.
+    """
 
     code = PERSISTED_QUERY_NOT_FOUND
-    status = 400
     public_message = "PersistedQueryNotFound"
 
 
-class PersistedQueryMismatch(ClusterGraphError):
-    """A document whose SHA-256 is not the hash sent with it, or a malformed persistedQuery."""
+class PersistedQueryMismatch(PersistedQueryError):
+    """A document whose SHA-256 is not the hash sent with it."""
 
     code = "PERSISTED_QUERY_HASH_MISMATCH"
-    status = 400
+    public_message = "The document's SHA-256 is not the sha256Hash sent with it."
 
 
-class PersistedQueryForbidden(ClusterGraphError):
+class PersistedQueryForbidden(PersistedQueryError):
     """Only registered documents are served (trusted documents), and this one is not."""
 
-    code = "PERSISTED_QUERY_NOT_SUPPORTED"
-    status = 400
+    code = "PERSISTED_QUERY_NOT_ALLOWED"
+    public_message = "This service answers registered documents only (trusted documents)."
 
 
 class Unauthenticated(ClusterGraphError):

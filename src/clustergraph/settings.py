@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     # Answer the queries the translator compiles without graphql-core's executor (api/compiled.py).
     compiled_reads: bool = Field(default=True, validation_alias="CLUSTERGRAPH_COMPILED_READS")
     graphiql: bool = Field(default=True, validation_alias="CLUSTERGRAPH_GRAPHIQL")
+    # Serve only the registered documents of api/persisted/ (trusted documents), by hash or text.
+    trusted_documents: bool = Field(default=False, validation_alias="CLUSTERGRAPH_TRUSTED_DOCUMENTS")
 
     # Partner sites: the origins (scheme://host:port) whose pages may call the API from a
     # browser (CORS) and frame the embed page; "*" allows any. Comma-separated in the environment.

@@ -7,6 +7,7 @@ read, a cap on the body size, and security headers on the HTML page.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, cast
 
 import orjson
@@ -24,6 +25,7 @@ from clustergraph.api.context import Context
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
 from clustergraph.api.errors import QUERY_TOO_COMPLEX, RATE_LIMITED, SERVICE_UNAVAILABLE
 from clustergraph.api.media import GRAPHQL_RESPONSE, JSON, negotiate
+from clustergraph.api.persisted import PersistedQueryError, resolve
 from clustergraph.api.playground import graphiql_html
 from clustergraph.api.schema import ClusterSchema, build_schema
 from clustergraph.auth.identity import Unauthenticated
@@ -102,6 +104,9 @@ class ClusterGraphQL(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        # Persisted queries (Apollo's protocol) over POST; GET resolved them in CachedGraphQL.
+        if request_data.extensions or self.settings.trusted_documents:
+            request_data = self._persisted(request_data)
         # The compiled read path first; what it declines goes to graphql-core's executor.
         if self.compiled is not None:
             data = request_data
@@ -111,6 +116,13 @@ class ClusterGraphQL(GraphQL[Context, None]):
         return await super().execute_single(
             request, request_adapter, sub_response, context, root_value, request_data
         )
+
+    def _persisted(self, data: GraphQLRequestData) -> GraphQLRequestData:
+        try:
+            query = resolve(data.query, data.extensions, self.settings.trusted_documents)
+        except PersistedQueryError as error:
+            raise RequestError(error.status, error.message(), error.code) from error
+        return dataclasses.replace(data, query=query) if query is not data.query else data
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request)

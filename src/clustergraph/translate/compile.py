@@ -51,6 +51,16 @@ class LRU(Generic[K, V]):
             items.popitem(last=False)
         return value
 
+    def peek(self, key: K) -> V | None:
+        items = self._items
+        if key not in items:
+            return None
+        items.move_to_end(key)
+        return items[key]
+
+    def put(self, key: K, value: V) -> None:
+        self.get(key, lambda: value)
+
     def __len__(self) -> int:
         return len(self._items)
 
