@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     # The HTTP service.
     host: str = Field(default="127.0.0.1", validation_alias="CLUSTERGRAPH_HOST")
     port: int = Field(default=8000, validation_alias="CLUSTERGRAPH_PORT")
+    workers: int = Field(default=1, ge=1, le=64, validation_alias="CLUSTERGRAPH_WORKERS")
     query_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_QUERY_TIMEOUT")
 
     # Bounds on what one GraphQL request may ask for.
