@@ -16,16 +16,18 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLObjectType, OperationType
+from graphql import FieldNode, GraphQLError, GraphQLObjectType, OperationType, is_non_null_type, located_error
+from graphql.pyutils import Path
 from strawberry.types import ExecutionResult
 
 from clustergraph.api.context import Context
+from clustergraph.api.errors import classify
 from clustergraph.api.limits import bind_errors
 from clustergraph.api.permissions import require
 from clustergraph.api.shape import Decline, Shaper, Shapers
 from clustergraph.auth.identity import Role
 from clustergraph.db import query_counter
-from clustergraph.errors import ClusterGraphError
+from clustergraph.errors import ClusterGraphError, GraphUnavailable, QueryTimeout
 from clustergraph.settings import Settings
 from clustergraph.translate.bind import request_of, variable_key
 from clustergraph.translate.compile import Compiled, DocumentCache
@@ -43,6 +45,8 @@ class _RootPlan:
     key: str
     prepared: Prepared | None  # None: `__typename`
     shape: Shaper
+    nodes: tuple[FieldNode, ...] = ()
+    non_null: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,10 @@ class CompiledReads:
             data = await self.run(plan, context)
         except (Decline, ClusterGraphError):
             return None
-        self._record(context, operation_name or (operation.name.value if operation.name else None))
+        except Exception:  # anything unforeseen: graphql-core's path masks it as it always does
+            log.debug("compiled path failed", exc_info=True)
+            return None
+        self._record(context, operation_name or (operation.name.value if operation.name else None), data)
         return data
 
     def bind(self, compiled: Compiled, variables: dict[str, Any]) -> BoundPlan | None:
@@ -129,26 +136,44 @@ class CompiledReads:
                 return None
             field = RootField(request, selected.definition, selected.nodes, selected.arguments, self.settings)
             shape = shapers.of(selected.definition.type, selected.nodes)
-            roots.append(_RootPlan(selected.response_key, prepare(field), shape))
+            non_null = is_non_null_type(selected.definition.type)
+            roots.append(
+                _RootPlan(selected.response_key, prepare(field), shape, tuple(selected.nodes), non_null)
+            )
         return BoundPlan(tuple(roots))
 
     async def run(self, plan: BoundPlan, context: Context) -> ExecutionResult:
         queries: list[str] = []
         token = query_counter.set(queries)
+        data: dict[str, Any] | None = {}
+        errors: list[GraphQLError] = []
         try:
-            data: dict[str, Any] = {}
             for root in plan.roots:
                 if root.prepared is None:
-                    data[root.key] = root.shape(None)
+                    data[root.key] = root.shape(None)  # type: ignore[index]
                     continue
                 query = root.prepared.query
-                rows = await context.graph.read(query.text, query.params)  # type: ignore[arg-type]
-                data[root.key] = root.shape(root.prepared.finish(rows))
+                try:
+                    rows = await context.graph.read(query.text, query.params)  # type: ignore[arg-type]
+                except (GraphUnavailable, QueryTimeout) as error:
+                    # Answered here, not by graphql-core again: a second wait for Neo4j would
+                    # double the time an outage takes to report. Its shape is graphql-core's.
+                    errors.append(
+                        classify(located_error(error, list(root.nodes), Path(None, root.key, None).as_list()))
+                    )
+                    if root.non_null:
+                        data = None
+                        break
+                    data[root.key] = None  # type: ignore[index]
+                    continue
+                data[root.key] = root.shape(root.prepared.finish(rows))  # type: ignore[index]
         finally:
             query_counter.reset(token)
-        return ExecutionResult(data=data, errors=None, extensions={"cypherQueries": len(queries)})
+        return ExecutionResult(data=data, errors=errors or None, extensions={"cypherQueries": len(queries)})
 
-    def _record(self, context: Context, operation_name: str | None) -> None:
+    def _record(self, context: Context, operation_name: str | None, result: ExecutionResult) -> None:
         # What OperationRecord leaves for the request log and metrics on the executor's path.
-        record = {"name": (operation_name or "anonymous")[:100], "outcome": "ok", "errors": 0}
+        errors = result.errors or []
+        outcome = str((errors[0].extensions or {}).get("code")) if errors else "ok"
+        record = {"name": (operation_name or "anonymous")[:100], "outcome": outcome, "errors": len(errors)}
         context.request.scope.setdefault("state", {}).setdefault("graphql_operations", []).append(record)
