@@ -123,6 +123,8 @@ def _profile(results: dict[str, Any]) -> list[str]:
         "|---|---:|",
     ]
     lines += [f"| {name} | {share:.0%} |" for name, share in profile["areas"].items()]
+    if results.get("profile_note"):
+        lines += ["", f"Note: {results['profile_note']}."]
     lines += ["", "Innermost functions, most sampled first:", "", "| function | share |", "|---|---:|"]
     lines += [f"| `{name}` | {share:.1%} |" for name, share in profile["functions"]]
     return lines
