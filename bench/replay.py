@@ -1,4 +1,4 @@
-"""The executor's cost before and after the fast path, on the seed graph's rows scaled up.
+"""The executor's cost by graphql-core and by the compiled path, on the seed graph's rows scaled up.
 
     .venv/bin/python -m bench.replay   # CLUSTERGRAPH_HOME / CLUSTERGRAPH_BOLT_PORT: a graph with the seed
 
@@ -57,7 +57,7 @@ async def main() -> None:
         assert not first.errors and recorder.rows, first.errors
     finally:
         await graph.close()
-    print("| nodes | fields | ordinary executor (ms) | fast path (ms) | speed-up | orjson (ms) |")
+    print("| nodes | fields | graphql-core executor (ms) | compiled path (ms) | speed-up | orjson (ms) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for nodes in NODES:
         figures = await time_executors(settings, scaled(recorder.rows, nodes), variables, repeat=30)

@@ -142,10 +142,10 @@ def _executor_section(figures: list[dict[str, Any]] | None) -> list[str]:
         "A neighbourhood request (`nodes { key name kind countryCode } edges { type from to }`) executed "
         "in-process against rows recorded from Neo4j: parsing, validation, planning and graphql-core's "
         "completion of every field, per request"
-        + (", by the ordinary executor and with the fast path (`api/fast_path.py`)." if fast else "."),
+        + (", by graphql-core's executor and by the compiled path (`api/compiled.py`)." if fast else "."),
         "",
         "| nodes | fields in the answer | execute (ms) | µs per field |"
-        + (" fast path (ms) | speed-up |" if fast else "")
+        + (" compiled path (ms) | speed-up |" if fast else "")
         + " orjson of the same answer (ms) |",
         "| ---: | ---: | ---: | ---: |" + (" ---: | ---: |" if fast else "") + " ---: |",
     ]

@@ -140,7 +140,10 @@ class Raw:
     """The captured Cypher, sent through the async driver as the service sends it."""
 
     def __init__(self, location: GraphLocation) -> None:
-        self.driver = AsyncGraphDatabase.driver(location.uri, auth=(location.user, location.password))
+        # As the service's driver: no notifications (they cost a log line per query).
+        self.driver = AsyncGraphDatabase.driver(
+            location.uri, auth=(location.user, location.password), notifications_min_severity="OFF"
+        )
         self.database = location.database
 
     def sender(self, cypher: str, params: dict[str, Any]) -> Send:

@@ -1,10 +1,17 @@
 """The console script, run as a user runs it, against the test suite's Neo4j."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+
+import httpx
 
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
-from tests.support import reset_graph, run_cli
+from tests.support import _free_port, reset_graph, run_cli
 
 
 def test_migrate_twice_is_safe(location: GraphLocation, graph: object) -> None:
@@ -53,3 +60,49 @@ async def test_import_without_history_leaves_no_change_records(
         assert len(await graph.read("MATCH (n:Sector) WHERE n.key STARTS WITH 'sector:cli-' RETURN n")) == 2
     finally:
         await reset_graph(graph)
+
+
+def test_serve_with_two_workers(location: GraphLocation, graph: object) -> None:
+    """`clustergraph serve --workers 2` runs two uvicorn worker processes that both answer."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "NEO4J_URI": location.uri,
+        "NEO4J_USER": location.user,
+        "NEO4J_PASSWORD": location.password,
+        "NEO4J_DATABASE": location.database,
+        "CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS": "off",
+    }
+    command = [
+        str(Path(sys.executable).with_name("clustergraph")),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+    ]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        answered = None
+        while time.monotonic() < deadline and answered is None:
+            try:
+                answered = httpx.post(
+                    f"http://127.0.0.1:{port}/graphql", json={"query": "{ __typename }"}, timeout=5
+                )
+            except httpx.TransportError:
+                time.sleep(0.5)
+        assert answered is not None and answered.json()["data"] == {"__typename": "Query"}
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        # uvicorn's supervisor, plus its two workers (the process of a multiprocessing start may be one more).
+        assert len(children) >= 2, children
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            output, _ = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            output, _ = server.communicate()
+    assert "with 2 worker processes" in output

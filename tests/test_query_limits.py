@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql import GraphQLError, parse
+from graphql import GraphQLError
 
 from clustergraph.api.errors import classify
 from clustergraph.api.limits import query_cost
@@ -73,6 +73,26 @@ async def test_cost_weighs_pages(http: httpx.AsyncClient, settings: Settings) ->
     assert small.status_code == 200 and "errors" not in small.json(), small.text
 
 
+async def test_cost_counts_the_default_page_when_first_is_left_out(http: httpx.AsyncClient) -> None:
+    # Three nested lists without `first` return 20 x 20 x 20 entities: counted as such.
+    query = "{ clusters { nodes { partners { nodes { ... on Cluster { partners { nodes { key } } } } } } } }"
+    data = await _refused(http, {"query": query}, "cost")
+    assert data["errors"][0]["extensions"]["value"] > 20 * 20 * 20
+
+
+async def test_cost_reads_page_sizes_from_variable_defaults(
+    http: httpx.AsyncClient, settings: Settings
+) -> None:
+    query = (
+        "query ($n: Int = 100) { clusters(first: $n) { nodes { members(first: $n) { edges { cursor } } } } }"
+    )
+    data = await _refused(http, {"query": query}, "cost")
+    assert data["errors"][0]["extensions"]["value"] > settings.max_query_cost
+    # The same document with a small value given is within the bound.
+    small = await http.post("/graphql", json={"query": query, "variables": {"n": 5}})
+    assert small.status_code == 200 and "errors" not in small.json(), small.text
+
+
 async def test_cost_weighs_path_searches_by_hop_bound(http: httpx.AsyncClient) -> None:
     def paths(hops: int) -> str:
         return (
@@ -80,8 +100,8 @@ async def test_cost_weighs_path_searches_by_hop_bound(http: httpx.AsyncClient) -
             "{ length nodes { name } }"
         )
 
-    low = query_cost(parse("{ " + paths(1) + " }"))
-    high = query_cost(parse("{ " + paths(6) + " }"))
+    low = query_cost("{ " + paths(1) + " }")
+    high = query_cost("{ " + paths(6) + " }")
     assert high > 10 * low
     many = " ".join(f"p{i}: {paths(6)}" for i in range(15))
     await _refused(http, {"query": "{ " + many + " }"}, "cost")

@@ -6,7 +6,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -280,7 +280,13 @@ def export_schema(output: Path, model_output: Path) -> None:
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (CLUSTERGRAPH_HOST).")
 @click.option("--port", default=None, type=int, help="Port to listen on (CLUSTERGRAPH_PORT).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="uvicorn worker processes (CLUSTERGRAPH_WORKERS, default 1). Each has its own caches and rate limits.",
+)
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql) under uvicorn."""
     import uvicorn
 
@@ -290,6 +296,7 @@ def serve(host: str | None, port: int | None) -> None:
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    workers = workers or settings.workers
     click.echo(f"clustergraph serves GraphiQL at http://{host}:{port}/graphql")
     click.echo(f"             and the explorer at http://{host}:{port}/explore")
     # The service's own request log (JSON, no query text, no headers) replaces uvicorn's
@@ -299,15 +306,19 @@ def serve(host: str | None, port: int | None) -> None:
         **log_config["loggers"],
         "clustergraph": {"handlers": ["default"], "level": "INFO", "propagate": False},
     }
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="info",
-        access_log=False,
-        log_config=log_config,
-        **uvicorn_options(settings),
-    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "access_log": False,
+        "log_config": log_config,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options, **uvicorn_options(settings))
+    else:
+        # Worker processes build their own app from the same environment.
+        click.echo(f"             with {workers} worker processes")
+        uvicorn.run("clustergraph.app:create_app", factory=True, workers=workers, **options)
 
 
 @main.command()

@@ -22,8 +22,11 @@ from neo4j import (
 )
 from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
+from clustergraph.errors import GraphUnavailable, QueryTimeout
 from clustergraph.location import GraphLocation
 from clustergraph.metrics import NEO4J_ERRORS
+
+__all__ = ["Graph", "GraphUnavailable", "QueryTimeout", "query_counter", "translate_error"]
 
 T = TypeVar("T")
 
@@ -31,14 +34,6 @@ T = TypeVar("T")
 query_counter: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "query_counter", default=None
 )
-
-
-class GraphUnavailable(Exception):
-    """Neo4j cannot be reached."""
-
-
-class QueryTimeout(Exception):
-    """A Cypher transaction ran past its timeout."""
 
 
 def _record(query: str) -> None:
@@ -50,7 +45,8 @@ def _record(query: str) -> None:
 def translate_error(error: Exception) -> Exception:
     """The service's own exception for a driver failure, or the error itself (and counts it)."""
     translated = _translate(error)
-    kind = {GraphUnavailable: "unavailable", QueryTimeout: "timeout"}.get(type(translated), "other")
+    kinds: dict[type[Exception], str] = {GraphUnavailable: "unavailable", QueryTimeout: "timeout"}
+    kind = kinds.get(type(translated), "other")
     NEO4J_ERRORS.labels(kind).inc()
     return translated
 

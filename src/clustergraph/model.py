@@ -11,6 +11,9 @@ from enum import StrEnum
 from functools import cache
 
 ENTITY_LABEL = "Entity"
+# A retired key of a merged duplicate, indexed, and the relationship to the entity holding it now.
+MERGED_KEY_LABEL = "MergedKey"
+MERGED_INTO = "MERGED_INTO"
 
 # Bookkeeping nodes, apart from the entities: never exported, never part of a path.
 CHANGE_LABEL = "Change"  # one per write: who, when, what, before and after

@@ -20,7 +20,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-RATE_LIMITED = "RATE_LIMITED"
+from clustergraph.errors import RATE_LIMITED
 
 
 def api_key(headers: Headers) -> str | None:

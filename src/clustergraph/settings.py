@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     # The HTTP service.
     host: str = Field(default="127.0.0.1", validation_alias="CLUSTERGRAPH_HOST")
     port: int = Field(default=8000, validation_alias="CLUSTERGRAPH_PORT")
+    workers: int = Field(default=1, ge=1, le=64, validation_alias="CLUSTERGRAPH_WORKERS")
     query_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_QUERY_TIMEOUT")
 
     # Bounds on what one GraphQL request may ask for.
@@ -78,9 +79,11 @@ class Settings(BaseSettings):
     )
     rate_limit_per_key: str = Field(default="300/minute", validation_alias="CLUSTERGRAPH_RATE_LIMIT_PER_KEY")
     introspection: bool = Field(default=True, validation_alias="CLUSTERGRAPH_INTROSPECTION")
-    # Complete pre-shaped root query answers in one walk, not field by field (api/fast_path.py).
-    fast_path: bool = Field(default=True, validation_alias="CLUSTERGRAPH_FAST_PATH")
+    # Answer the queries the translator compiles without graphql-core's executor (api/compiled.py).
+    compiled_reads: bool = Field(default=True, validation_alias="CLUSTERGRAPH_COMPILED_READS")
     graphiql: bool = Field(default=True, validation_alias="CLUSTERGRAPH_GRAPHIQL")
+    # Serve only the registered documents of api/persisted/ (trusted documents), by hash or text.
+    trusted_documents: bool = Field(default=False, validation_alias="CLUSTERGRAPH_TRUSTED_DOCUMENTS")
 
     # Partner sites: the origins (scheme://host:port) whose pages may call the API from a
     # browser (CORS) and frame the embed page; "*" allows any. Comma-separated in the environment.

@@ -125,6 +125,8 @@ async def _entities(graph: Graph) -> dict[str, Any]:
     """The graph's data, bookkeeping nodes aside."""
     state = await snapshot(graph)
     state["nodes"] = [n for n in state["nodes"] if "Entity" in n["labels"]]
+    # MergedKey nodes index the entities' `mergedKeys`; importing rebuilds them.
+    state["relationships"] = [r for r in state["relationships"] if r["type"] != "MERGED_INTO"]
     return state
 
 

@@ -20,11 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clustergraph import graph_version
 from clustergraph.api.media import negotiate
-from clustergraph.api.persisted import PersistedQueryError, lookup, requested_hash
+from clustergraph.api.persisted import PersistedQueryError, requested_hash, resolve
 from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.settings import Settings
-
-PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 
 
 def cache_control(settings: Settings) -> str:
@@ -85,12 +83,13 @@ class CachedGraphQL:
             await self.app(scope, receive, send)
             return
         try:
-            sha256 = requested_hash(params.get("extensions"))
-            if sha256 is not None:
-                scope = _with_document(scope, params, lookup(sha256))
+            extensions = params.get("extensions")
+            document = resolve(params.get("query"), extensions, self.settings.trusted_documents)
+            if requested_hash(extensions) is not None and document is not None:
+                scope = _with_document(scope, params, document)
                 params = QueryParams(scope["query_string"])
         except PersistedQueryError as error:
-            await _error(400, PERSISTED_QUERY_NOT_FOUND, str(error))(scope, receive, send)
+            await _error(error.status, error.code, error.message())(scope, receive, send)
             return
         await self._answer(scope, receive, send, params)
 

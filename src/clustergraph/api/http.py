@@ -8,6 +8,7 @@ read, a cap on the body size, and security headers on the HTML page.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any, cast
 
 import orjson
@@ -19,13 +20,16 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 
+from clustergraph.api.compiled import CompiledReads
 from clustergraph.api.context import Context
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
 from clustergraph.api.errors import QUERY_TOO_COMPLEX, RATE_LIMITED, SERVICE_UNAVAILABLE
 from clustergraph.api.media import GRAPHQL_RESPONSE, JSON, negotiate
+from clustergraph.api.persisted import PersistedQueryError, resolve
 from clustergraph.api.playground import graphiql_html
-from clustergraph.api.schema import build_schema
+from clustergraph.api.schema import ClusterSchema, build_schema
 from clustergraph.auth.identity import Unauthenticated
 from clustergraph.auth.resolve import Authenticator
 from clustergraph.db import GraphUnavailable, QueryTimeout
@@ -70,9 +74,10 @@ def json_response(
 
 
 class ClusterGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: Any, settings: Settings, **options: Any) -> None:
+    def __init__(self, schema: ClusterSchema, settings: Settings, **options: Any) -> None:
         super().__init__(schema, **options)
         self.settings = settings
+        self.compiled = CompiledReads(schema.documents, settings) if settings.compiled_reads else None
         self.ide_html = graphiql_html()
         self.csp = policy_for(self.ide_html) if self.graphql_ide else "default-src 'none'"
 
@@ -103,6 +108,43 @@ class ClusterGraphQL(GraphQL[Context, None]):
                 headers = {"Allow": "GET, POST", **headers}
             response = json_response(error_body(error.reason, code), error.status_code, media, headers)
         await response(scope, receive, send)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        # Persisted queries (Apollo's protocol) over POST; GET resolved them in CachedGraphQL.
+        if request_data.extensions or self.settings.trusted_documents:
+            request_data = self._persisted(request_data)
+        # The compiled read path first; what it declines goes to graphql-core's executor.
+        if self.compiled is not None:
+            data = request_data
+            answered = await self.compiled.execute(data.query, data.operation_name, data.variables, context)
+            if answered is not None:
+                return answered
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as error:
+            # GraphQL over HTTP: a mutation sent with GET is a method the resource refuses.
+            if request_adapter.method == "GET" and isinstance(error.__cause__, InvalidOperationTypeError):
+                raise RequestError(
+                    405, "Mutations need POST; GET runs queries only.", headers={"Allow": "POST"}
+                ) from error
+            raise
+
+    def _persisted(self, data: GraphQLRequestData) -> GraphQLRequestData:
+        try:
+            query = resolve(data.query, data.extensions, self.settings.trusted_documents)
+        except PersistedQueryError as error:
+            raise RequestError(error.status, error.message(), error.code) from error
+        return dataclasses.replace(data, query=query) if query is not data.query else data
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request)
@@ -138,19 +180,6 @@ class ClusterGraphQL(GraphQL[Context, None]):
         _check_depth(value)
         _check_shape(value)
         return value
-
-    async def execute_single(self, **kwargs: Any) -> Any:  # type: ignore[override]
-        try:
-            return await super().execute_single(**kwargs)
-        except HTTPException as error:
-            # GraphQL over HTTP: a mutation sent with GET is a method the resource refuses.
-            if kwargs["request_adapter"].method == "GET" and isinstance(
-                error.__cause__, InvalidOperationTypeError
-            ):
-                raise RequestError(
-                    405, "Mutations need POST; GET runs queries only.", headers={"Allow": "POST"}
-                ) from error
-            raise
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter

@@ -1,51 +1,46 @@
 """Bounds on what one GraphQL document may ask for, checked before any Cypher runs.
 
-Each bound is a Strawberry extension; a document past one is refused with
-`extensions.code` = QUERY_TOO_COMPLEX and `extensions.bound` naming the bound
-(`bytes`, `aliases`, `cost`; `depth` and `tokens` come from Strawberry's own limiters).
+A document past one is refused with `extensions.code` = QUERY_TOO_COMPLEX and
+`extensions.bound` naming the bound: `bytes` (before parsing), `tokens` (while lexing),
+`depth` and `aliases` (validation rules), `cost` (once the variables are bound).
+
+The validation rules are classes built once from the settings (`limit_rules`), so a
+document validates once and its outcome is cached with it (`translate/compile.py`);
+the `CompiledDocuments` extension gives graphql-core's executor that cached document.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from graphql import (
-    DocumentNode,
+    ASTValidationRule,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
     ValidationRule,
-    value_from_ast_untyped,
+    ValuesOfCorrectTypeRule,
+    specified_rules,
 )
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 
-from clustergraph.api.errors import QUERY_TOO_COMPLEX
-from clustergraph.translate.plan import DEFAULT_PAGE_SIZE
-
-# Root fields that search paths: their own cost grows with the hop bound they are given.
-PATH_SEARCHES: Mapping[str, tuple[str, int]] = {
-    "cooperationPaths": ("maxHops", 4),
-    "crossBorderPartners": ("maxHops", 3),
-    "neighbourhood": ("depth", 1),
-}
-# Arguments that multiply the cost of everything selected below a field.
-PAGE_ARGUMENTS = ("first", "limit")
-# Defaults of `limit` where the schema gives one (the page default otherwise).
-DEFAULT_LIMITS: Mapping[str, int] = {"cooperationPaths": 3, "crossBorderPartners": 50, "neighbourhood": 100}
+from clustergraph.errors import BAD_USER_INPUT, VALIDATION_FAILED, QueryTooComplex
+from clustergraph.settings import Settings
+from clustergraph.translate.bind import check_cost, coerce_variables, request_of
+from clustergraph.translate.compile import Compiled, DocumentCache, as_graphql_error
+from clustergraph.translate.cost import CostRules, operation_cost
 
 
 def too_complex(bound: str, value: int, limit: int, what: str) -> GraphQLError:
-    return GraphQLError(
-        f"The query is too complex: {what} is {value}, over the limit of {limit} ({bound}).",
-        extensions={"code": QUERY_TOO_COMPLEX, "bound": bound, "limit": limit, "value": value},
-    )
+    return as_graphql_error(QueryTooComplex(bound, value, limit, what))
 
 
 class QuerySizeLimiter(SchemaExtension):
@@ -63,149 +58,181 @@ class QuerySizeLimiter(SchemaExtension):
         yield
 
 
+def _fields(
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    seen: frozenset[str] = frozenset(),
+) -> Iterator[tuple[FieldNode, frozenset[str]]]:
+    """The fields of a selection set, fragments expanded (each at most once per path)."""
+    if selection_set is None:
+        return
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            yield selection, seen
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _fields(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is not None and name not in seen:  # cycles are another rule's error
+                yield from _fields(fragment.selection_set, fragments, seen | {name})
+
+
+def _aliases(selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode]) -> int:
+    return sum(
+        (1 if node.alias else 0) + _aliases(node.selection_set, fragments)
+        for node, _seen in _fields(selection_set, fragments)
+    )
+
+
+def _depth(
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    seen: frozenset[str] = frozenset(),
+) -> int:
+    deepest = 0
+    for node, seen_below in _fields(selection_set, fragments, seen):
+        if node.name.value.startswith("__"):
+            continue  # introspection is as deep as the schema, not as the data
+        below = _depth(node.selection_set, fragments, seen_below) if node.selection_set else 0
+        deepest = max(deepest, below + (1 if node.selection_set else 0))
+    return deepest
+
+
 class _DocumentRule(ValidationRule):
     """A validation rule that looks at the whole document once, when it is created."""
 
-    def check(self, document: DocumentNode, context: ValidationContext) -> None:
-        raise NotImplementedError
-
     def __init__(self, context: ValidationContext) -> None:
         super().__init__(context)
-        self.check(context.document, context)
+        document = context.document
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        self.check(operations, fragments)
+
+    def check(self, operations: list[OperationDefinitionNode], fragments: dict[str, Any]) -> None:
+        raise NotImplementedError
 
 
-def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
-    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-
-
-def _operations(document: DocumentNode) -> list[OperationDefinitionNode]:
-    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-
-
-@dataclass
-class _Walker:
-    fragments: dict[str, FragmentDefinitionNode]
-    variables: Mapping[str, Any]
-    hop_cost: int
-    # Arguments past their own bounds are refused by the resolver as BAD_USER_INPUT (a more
-    # precise message); the cost counts them at those bounds.
-    max_hops: int = 6
-    max_page: int = 500
-
-    def aliases(self, selection_set: SelectionSetNode | None, seen: frozenset[str] = frozenset()) -> int:
-        count = 0
-        for node, seen_below in self._fields(selection_set, seen):
-            count += (1 if node.alias else 0) + self.aliases(node.selection_set, seen_below)
-        return count
-
-    def cost(self, selection_set: SelectionSetNode | None, seen: frozenset[str] = frozenset()) -> int:
-        total = 0
-        for node, seen_below in self._fields(selection_set, seen):
-            total += self._field_cost(node) + self._multiplier(node) * self.cost(
-                node.selection_set, seen_below
-            )
-        return total
-
-    def _fields(
-        self, selection_set: SelectionSetNode | None, seen: frozenset[str]
-    ) -> Iterator[tuple[FieldNode, frozenset[str]]]:
-        """The fields of a selection set, fragments expanded (each at most once per path)."""
-        if selection_set is None:
-            return
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                yield selection, seen
-            elif isinstance(selection, InlineFragmentNode):
-                yield from self._fields(selection.selection_set, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is not None and name not in seen:  # cycles are another rule's error
-                    yield from self._fields(fragment.selection_set, seen | {name})
-
-    def _argument(self, node: FieldNode, name: str) -> int | None:
-        for argument in node.arguments or ():
-            if argument.name.value == name:
-                value = value_from_ast_untyped(argument.value, dict(self.variables))
-                return value if isinstance(value, int) and not isinstance(value, bool) else None
-        return None
-
-    def _field_cost(self, node: FieldNode) -> int:
-        search = PATH_SEARCHES.get(node.name.value)
-        if search is None:
-            return 1
-        argument, default = search
-        hops = self._argument(node, argument)
-        hops = default if hops is None else min(max(hops, 1), self.max_hops)
-        # Path searches expand the graph hop by hop: each hop of the bound weighs `hop_cost`.
-        return self.hop_cost * hops * hops
-
-    def _multiplier(self, node: FieldNode) -> int:
-        for name in PAGE_ARGUMENTS:
-            if any(a.name.value == name for a in node.arguments or ()):
-                size = self._argument(node, name)
-                if size is None:
-                    size = DEFAULT_LIMITS.get(node.name.value, DEFAULT_PAGE_SIZE)
-                return min(max(size, 1), self.max_page)
-        if node.name.value in DEFAULT_LIMITS:
-            return DEFAULT_LIMITS[node.name.value]
-        return 1
-
-
-def _walker(context: ValidationContext, variables: Mapping[str, Any], hop_cost: int, **caps: int) -> _Walker:
-    return _Walker(_fragments(context.document), variables, hop_cost, **caps)
-
-
-class MaxAliases(SchemaExtension):
+def max_aliases_rule(limit: int) -> type[ValidationRule]:
     """Bounds the number of aliased fields, which multiply the work of one document."""
 
-    def __init__(self, *, max_aliases: int) -> None:
-        self.max_aliases = max_aliases
+    class MaxAliases(_DocumentRule):
+        def check(self, operations: list[OperationDefinitionNode], fragments: dict[str, Any]) -> None:
+            count = sum(_aliases(op.selection_set, fragments) for op in operations)
+            if count > limit:
+                self.report_error(too_complex("aliases", count, limit, "the number of aliases"))
 
-    def on_operation(self) -> Iterator[None]:
-        limit = self.max_aliases
+    return MaxAliases
 
-        class AliasRule(_DocumentRule):
-            def check(self, document: DocumentNode, context: ValidationContext) -> None:
-                walker = _walker(context, {}, 0)
-                count = sum(walker.aliases(op.selection_set) for op in _operations(document))
-                if count > limit:
-                    context.report_error(too_complex("aliases", count, limit, "the number of aliases"))
 
-        self.execution_context.validation_rules = (*self.execution_context.validation_rules, AliasRule)
+def max_depth_rule(limit: int) -> type[ValidationRule]:
+    """Bounds how deeply fields nest (levels of selection sets below the root's)."""
+
+    class MaxDepth(_DocumentRule):
+        def check(self, operations: list[OperationDefinitionNode], fragments: dict[str, Any]) -> None:
+            for op in operations:
+                depth = _depth(op.selection_set, fragments)
+                if depth > limit:
+                    self.report_error(too_complex("depth", depth, limit, "the depth"))
+                    return
+
+    return MaxDepth
+
+
+def _coded(rule: type[ASTValidationRule], code: str) -> type[ASTValidationRule]:
+    """graphql-core's rule, its errors tagged with `code` where they are made."""
+
+    def report_error(self: ASTValidationRule, error: GraphQLError) -> None:
+        if "code" not in (error.extensions or {}):
+            error.extensions = {**(error.extensions or {}), "code": code}
+        self.context.report_error(error)
+
+    return type(rule.__name__, (rule,), {"report_error": report_error})
+
+
+def limit_rules(settings: Settings) -> tuple[type[ASTValidationRule], ...]:
+    """Every validation rule, built once: graphql-core's (tagged) and the bounds of the settings."""
+    rules: list[type[ASTValidationRule]] = [
+        _coded(rule, BAD_USER_INPUT if rule is ValuesOfCorrectTypeRule else VALIDATION_FAILED)
+        for rule in specified_rules
+    ]
+    rules += [max_depth_rule(settings.max_query_depth), max_aliases_rule(settings.max_aliases)]
+    if not settings.introspection:
+        # Production can hide the schema (GraphiQL then has no completion).
+        rules.append(_coded(NoSchemaIntrospectionCustomRule, VALIDATION_FAILED))
+    return tuple(rules)
+
+
+def cost_rules(settings: Settings) -> CostRules:
+    return CostRules(
+        hop_cost=settings.hop_cost,
+        max_hops=settings.max_hops,
+        max_page=max(settings.max_page_size, settings.max_neighbourhood_limit, settings.max_paths),
+    )
+
+
+def document_cache(schema: GraphQLSchema, settings: Settings) -> DocumentCache:
+    return DocumentCache(schema, limit_rules(settings), max_tokens=settings.max_query_tokens)
+
+
+def bind_errors(
+    compiled: Compiled, schema: GraphQLSchema, raw: dict[str, Any] | None, settings: Settings
+) -> tuple[dict[str, Any], list[GraphQLError]]:
+    """The bound variables of a valid document, or the errors that refuse it (bad values, cost)."""
+    operation = compiled.operation
+    if operation is None:
+        return {}, []  # no operation to run: graphql-core's executor says why
+    variables = coerce_variables(schema, operation, raw)
+    if isinstance(variables, list):
+        return {}, variables
+    try:
+        check_cost(compiled, schema, variables, cost_rules(settings), settings.max_query_cost)
+    except QueryTooComplex as error:
+        return variables, [as_graphql_error(error)]
+    return variables, []
+
+
+class CompiledDocuments(SchemaExtension):
+    """graphql-core's executor takes its parsed, validated document from the compile cache,
+    and has the cost checked once the variables are bound."""
+
+    def __init__(self, cache: Callable[[], DocumentCache], settings: Settings) -> None:
+        self.cache = cache
+        self.settings = settings
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query:
+            compiled = self.cache().compile(context.query, context.operation_name)
+            if compiled.document is None:
+                raise compiled.errors[0]
+            context.graphql_document = compiled.document
+            self.compiled = compiled
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        compiled: Compiled | None = getattr(self, "compiled", None)
+        if compiled is not None:
+            errors = list(compiled.errors)
+            if not errors:
+                schema = self.cache().schema
+                _variables, errors = bind_errors(compiled, schema, context.variables, self.settings)
+            context.pre_execution_errors = errors
         yield
 
 
-class MaxCost(SchemaExtension):
-    """Bounds a computed cost: every field costs 1, what is below a list costs its page size
-    times over, and a path search costs `hop_cost` times the square of its hop bound."""
+def query_cost(text: str, variables: dict[str, Any] | None = None, settings: Settings | None = None) -> int:
+    """The cost of a document's operation (what the cost bound refuses past its limit), for tests and tools."""
+    from clustergraph.api.schema import build_schema
 
-    def __init__(self, *, max_cost: int, hop_cost: int, max_hops: int, max_page: int) -> None:
-        self.max_cost = max_cost
-        self.hop_cost = hop_cost
-        self.caps = {"max_hops": max_hops, "max_page": max_page}
-
-    def on_operation(self) -> Iterator[None]:
-        limit, hop_cost, caps = self.max_cost, self.hop_cost, self.caps
-        variables = self.execution_context.variables or {}
-        operation_name = self.execution_context.operation_name
-
-        class CostRule(_DocumentRule):
-            def check(self, document: DocumentNode, context: ValidationContext) -> None:
-                walker = _walker(context, variables, hop_cost, **caps)
-                for op in _operations(document):
-                    if operation_name and (op.name is None or op.name.value != operation_name):
-                        continue
-                    cost = walker.cost(op.selection_set)
-                    if cost > limit:
-                        context.report_error(too_complex("cost", cost, limit, "the computed cost"))
-                        return
-
-        self.execution_context.validation_rules = (*self.execution_context.validation_rules, CostRule)
-        yield
-
-
-def query_cost(document: DocumentNode, variables: Mapping[str, Any] | None = None, hop_cost: int = 10) -> int:
-    """The cost of every operation of a document (what MaxCost bounds), for tests and tools."""
-    walker = _Walker(_fragments(document), variables or {}, hop_cost)
-    return max((walker.cost(op.selection_set) for op in _operations(document)), default=0)
+    settings = settings or Settings()
+    schema = build_schema(settings)
+    compiled = schema.documents.compile(text)
+    assert compiled.ok and compiled.operation is not None, compiled.errors
+    bound = coerce_variables(schema._schema, compiled.operation, variables)
+    assert not isinstance(bound, list), bound
+    root = schema._schema.get_root_type(compiled.operation.operation)
+    assert root is not None
+    request = request_of(compiled, schema._schema, bound)
+    return operation_cost(request, root, compiled.operation.selection_set, cost_rules(settings))

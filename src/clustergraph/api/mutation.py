@@ -14,13 +14,13 @@ from strawberry.types import Info
 
 from clustergraph.api.context import Context
 from clustergraph.api.permissions import IsAdmin, IsEditor
-from clustergraph.api.query import Root
+from clustergraph.api.query import root_field
 from clustergraph.api.types import Entity, EntityKind, RelationshipType
 from clustergraph.curation import entities, links
 from clustergraph.curation.merge import merge_entities
 from clustergraph.curation.validate import InvalidInput
-from clustergraph.cypher import reads
 from clustergraph.model import Kind
+from clustergraph.translate.roots import entity_by_key
 
 _SOURCES = "Keys of the Source entities that back this change (recorded with it)."
 
@@ -68,8 +68,8 @@ def _object(value: Any, field: str) -> dict[str, Any]:
 
 
 async def _entity(info: Info[Context, None], key: str) -> Any:
-    root = Root(info)
-    rows = await root.run(reads.entity(key, root.entity_plans()))
+    prepared = entity_by_key(root_field(info), key)
+    rows = await info.context.graph.read(prepared.query.text, prepared.query.params)  # type: ignore[arg-type]
     return rows[0]["result"]
 
 

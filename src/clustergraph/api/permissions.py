@@ -6,7 +6,7 @@ A refused field never reaches its resolver, so nothing is written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from graphql import OperationType
 from strawberry.extensions import SchemaExtension
@@ -50,9 +50,6 @@ class IsAdmin(_RoleNeeded):
 
 class ReadAccess(SchemaExtension):
     """When reads are not public, every root query field needs at least a reader."""
-
-    # Its resolve hook acts on root fields only: the executor's fast path may skip it below.
-    ROOT_FIELDS_ONLY: ClassVar[bool] = True
 
     def resolve(self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
         context: Context = info.context

@@ -14,7 +14,8 @@ import strawberry
 from strawberry.types import Info
 
 from clustergraph.model import REL_TYPES, Kind
-from clustergraph.translate.cursors import encode_cursor, global_id
+from clustergraph.translate.cursors import global_id
+from clustergraph.translate.roots import paginated
 from clustergraph.translate.specs import (
     AnyRelated,
     Claims,
@@ -52,25 +53,6 @@ def graph(spec: GraphSpec) -> dict[str, GraphSpec]:
 
 def by_response_key(root: strawberry.Parent[Row], info: Info) -> Any:
     return root.get(str(info.path.key))
-
-
-def paginated(data: Row | None) -> Row | None:
-    """Give a projected connection its cursors and page info."""
-    if data is None:
-        return None
-    offset = int(data.get("offset") or 0)
-    edges = data.get("edges") or []
-    for index, edge in enumerate(edges):
-        edge["cursor"] = encode_cursor(offset + index + 1)
-    total = int(data.get("total_count") or 0)
-    count = len(edges) if "edges" in data else len(data.get("nodes") or [])
-    data["page_info"] = {
-        "has_next_page": offset + count < total,
-        "has_previous_page": offset > 0,
-        "start_cursor": encode_cursor(offset + 1) if count else None,
-        "end_cursor": encode_cursor(offset + count) if count else None,
-    }
-    return data
 
 
 def connection_field(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from clustergraph.errors import Forbidden, Unauthenticated
+
 
 class Role(StrEnum):
     READER = "reader"
@@ -27,9 +29,4 @@ class Identity:
     role: Role
 
 
-class Unauthenticated(Exception):
-    """No credential, or one that does not verify."""
-
-
-class Forbidden(Exception):
-    """A verified caller whose role is too small."""
+__all__ = ["Forbidden", "Identity", "Role", "Unauthenticated"]

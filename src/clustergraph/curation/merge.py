@@ -22,6 +22,7 @@ from clustergraph.curation.tx import (
 )
 from clustergraph.curation.validate import InvalidInput, node_row
 from clustergraph.cypher import writes
+from clustergraph.cypher.lookup import INDEX_MERGED_KEYS
 from clustergraph.cypher.upsert import upsert_relationships
 from clustergraph.db import Graph
 from clustergraph.importer.loader import node_params
@@ -57,6 +58,7 @@ async def merge_entities(graph: Graph, actor: str, keep: str, merge: list[str], 
         for rel, rel_rows in _moved_relationships(rows, kept.key, set(merged_keys)).items():
             await run(tx, upsert_relationships(rel), rows=rel_rows)
         await run(tx, writes.DELETE_ENTITIES, keys=merged_keys)
+        await run(tx, INDEX_MERGED_KEYS, keys=[kept.key])
         for name in KEY_VALUED_REL_PROPERTIES:
             await run(tx, writes.rewrite_key_property(name), merged=merged_keys, keep=kept.key)
         after = {k: v for k, v in sorted(new.items()) if k != "searchText"}

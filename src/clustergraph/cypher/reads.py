@@ -137,8 +137,15 @@ class PathPlans:
     edges: EdgePlan | None
 
 
+# The countries of a list of nodes in order, consecutive repeats folded into one.
+_FOLDED_COUNTRIES = (
+    "reduce(acc = [], c IN [z IN {nodes} WHERE z.country IS NOT NULL | z.country] | "
+    "CASE WHEN size(acc) > 0 AND acc[-1] = c THEN acc ELSE acc + [c] END)"
+)
+
+
 def _path_map(e: Emitter, path: str, plans: PathPlans) -> str:
-    entries = [f"length: length({path})", f"_countries: [x IN nodes({path}) | x.country]"]
+    entries = [f"length: length({path})", f"countries: {_FOLDED_COUNTRIES.format(nodes=f'nodes({path})')}"]
     if plans.nodes is not None:
         x = e.var("x")
         entries.append(f"nodes: [{x} IN nodes({path}) | {e.node(x, plans.nodes)}]")
@@ -146,13 +153,6 @@ def _path_map(e: Emitter, path: str, plans: PathPlans) -> str:
         r = e.var("r")
         entries.append(f"edges: [{r} IN relationships({path}) | {e.graph_edge(r, plans.edges)}]")
     return "{" + ", ".join(entries) + "}"
-
-
-# The countries of a list of nodes in order, consecutive repeats folded into one.
-_FOLDED_COUNTRIES = (
-    "reduce(acc = [], c IN [n IN {nodes} WHERE n.country IS NOT NULL | n.country] | "
-    "CASE WHEN size(acc) > 0 AND acc[-1] = c THEN acc ELSE acc + [c] END)"
-)
 
 
 def cooperation_paths(

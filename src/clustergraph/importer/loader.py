@@ -18,6 +18,7 @@ from neo4j import AsyncManagedTransaction
 
 from clustergraph import graph_version
 from clustergraph.cypher.history import RECORD_CHANGES
+from clustergraph.cypher.lookup import INDEX_MERGED_KEYS
 from clustergraph.cypher.upsert import EXISTING_KINDS, upsert_nodes, upsert_relationships
 from clustergraph.db import Graph
 from clustergraph.importer.changes import node_change, relationship_change
@@ -214,6 +215,8 @@ async def write_plan(
         report.relationships += len(rows)
     report.written = True
     if report.created or report.updated:
+        # Imported entities may carry merged keys (an export of a curated graph does).
+        await graph.autocommit(INDEX_MERGED_KEYS, {"keys": None})
         # After the writes, never before: see graph_version.
         await graph_version.bump(graph)
 

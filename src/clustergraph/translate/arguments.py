@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from clustergraph import values
-from clustergraph.translate.plan import BadInput
+from clustergraph.errors import BadUserInput as BadInput
 
 
 def countries(codes: list[str] | None, name: str = "countries") -> tuple[str, ...] | None:

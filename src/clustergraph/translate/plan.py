@@ -20,6 +20,7 @@ from graphql import (
     is_leaf_type,
 )
 
+from clustergraph.errors import BadUserInput
 from clustergraph.model import (
     COMMON_PROPERTIES,
     COMMON_REL_PROPERTIES,
@@ -36,8 +37,8 @@ REL_PROPERTIES = frozenset(COMMON_REL_PROPERTIES) | {p for r in REL_TYPES.values
 DEFAULT_PAGE_SIZE = 20
 
 
-class BadInput(Exception):
-    """An argument the request gave is out of bounds or malformed; the message says which."""
+# The translator's name for the error tree's BadUserInput (kept: curation imports it from here).
+BadInput = BadUserInput
 
 
 @dataclass(frozen=True)

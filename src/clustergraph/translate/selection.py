@@ -20,11 +20,20 @@ from graphql import (
     GraphQLSchema,
     GraphQLSkipDirective,
     InlineFragmentNode,
+    SchemaMetaFieldDef,
     SelectionSetNode,
+    TypeMetaFieldDef,
+    TypeNameMetaFieldDef,
     Undefined,
     VariableNode,
     value_from_ast,
 )
+
+META_FIELDS: dict[str, GraphQLField] = {
+    "__typename": TypeNameMetaFieldDef,
+    "__schema": SchemaMetaFieldDef,
+    "__type": TypeMetaFieldDef,
+}
 
 
 @dataclass
@@ -76,7 +85,7 @@ def _included(request: Request, node: FieldNode | FragmentSpreadNode | InlineFra
     return _directive_if(request, node, GraphQLIncludeDirective) is not False
 
 
-def _arguments(definition: GraphQLField, node: FieldNode, variables: dict[str, Any]) -> dict[str, Any]:
+def arguments_of(definition: GraphQLField, node: FieldNode, variables: dict[str, Any]) -> dict[str, Any]:
     """Argument values as the executor coerces them (validation has already passed)."""
     given = {argument.name.value: argument.value for argument in node.arguments or ()}
     values: dict[str, Any] = {}
@@ -103,9 +112,16 @@ def _applies(request: Request, condition: str | None, runtime: GraphQLObjectType
 
 
 def collect(
-    request: Request, selection_sets: list[SelectionSetNode], runtime: GraphQLObjectType
+    request: Request,
+    selection_sets: list[SelectionSetNode],
+    runtime: GraphQLObjectType,
+    *,
+    with_meta: bool = False,
 ) -> list[Selected]:
-    """The fields selected on an object of type `runtime`, by response key, in order."""
+    """The fields selected on an object of type `runtime`, by response key, in order.
+
+    `__typename` and the other meta fields are left out unless `with_meta` (for shaping).
+    """
     found: dict[str, Selected] = {}
     visited: set[str] = set()
 
@@ -115,12 +131,13 @@ def collect(
                 continue
             if isinstance(node, FieldNode):
                 name = node.name.value
-                if name.startswith("__"):
+                meta = META_FIELDS.get(name)
+                if name.startswith("__") and (not with_meta or meta is None):
                     continue
                 key = node.alias.value if node.alias else name
                 if key not in found:
-                    definition = runtime.fields[name]
-                    arguments = _arguments(definition, node, request.variables)
+                    definition = meta or runtime.fields[name]
+                    arguments = arguments_of(definition, node, request.variables)
                     found[key] = Selected(key, name, definition, arguments)
                 found[key].nodes.append(node)
             elif isinstance(node, InlineFragmentNode):

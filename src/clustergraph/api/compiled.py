@@ -1,0 +1,179 @@
+"""The compiled read path: compile → bind → plan → run → shape, without graphql-core's executor.
+
+For a query whose root fields the translator knows (`translate.roots.PREPARERS`, and
+`__typename`), a request costs a cache lookup of its compiled document, the coercion of
+its variables, a lookup of the plans bound from them, one Cypher query per root field,
+and one walk that shapes the rows (`api/shape.py`). Everything else (introspection,
+mutations, `history`, any request with an error) is declined and answered by
+graphql-core's executor through Strawberry, which reads the same compiled document;
+a test proves both give byte-identical answers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import FieldNode, GraphQLError, GraphQLObjectType, OperationType, is_non_null_type, located_error
+from graphql.pyutils import Path
+from strawberry.types import ExecutionResult
+
+from clustergraph.api.context import Context
+from clustergraph.api.errors import classify
+from clustergraph.api.limits import bind_errors
+from clustergraph.api.permissions import require
+from clustergraph.api.shape import Decline, Shaper, Shapers
+from clustergraph.auth.identity import Role
+from clustergraph.db import query_counter
+from clustergraph.errors import ClusterGraphError, GraphUnavailable, QueryTimeout
+from clustergraph.settings import Settings
+from clustergraph.translate.bind import request_of, variable_key
+from clustergraph.translate.compile import Compiled, DocumentCache
+from clustergraph.translate.roots import PREPARERS, Prepared, RootField, prepare
+from clustergraph.translate.selection import collect
+
+log = logging.getLogger(__name__)
+
+# Bound plans kept per compiled document (one per distinct set of the values they read).
+PLANS_PER_DOCUMENT = 64
+
+
+@dataclass(frozen=True)
+class _RootPlan:
+    key: str
+    prepared: Prepared | None  # None: `__typename`
+    shape: Shaper
+    nodes: tuple[FieldNode, ...] = ()
+    non_null: bool = False
+
+
+@dataclass(frozen=True)
+class BoundPlan:
+    roots: tuple[_RootPlan, ...]
+
+
+class CompiledReads:
+    """Answers the queries it can compile; returns None for the rest."""
+
+    def __init__(self, documents: DocumentCache, settings: Settings) -> None:
+        self.documents = documents
+        self.settings = settings
+
+    async def execute(
+        self,
+        query: str | None,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        context: Context,
+    ) -> ExecutionResult | None:
+        answer = await self._answer(query, operation_name, variables, context)
+        if answer is None:
+            # Tests read this line to tell which executor answered.
+            log.debug("compiled path declined %s", (operation_name or "an operation")[:100])
+        return answer
+
+    async def _answer(
+        self,
+        query: str | None,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        context: Context,
+    ) -> ExecutionResult | None:
+        if not query or len(query.encode("utf-8", "surrogatepass")) > self.settings.max_query_bytes:
+            return None  # refused by Strawberry's path, with its error
+        compiled = self.documents.compile(query, operation_name)
+        operation = compiled.operation
+        if not compiled.ok or operation is None or operation.operation is not OperationType.QUERY:
+            return None
+        bound, errors = bind_errors(compiled, self.documents.schema, variables, self.settings)
+        if errors:
+            return None
+        if not self.settings.public_reads:
+            try:
+                require(context, Role.READER)
+            except ClusterGraphError:
+                return None
+        try:
+            plan = self.bind(compiled, bound)
+            if plan is None:
+                return None
+            data = await self.run(plan, context)
+        except (Decline, ClusterGraphError):
+            return None
+        except Exception:  # anything unforeseen: graphql-core's path masks it as it always does
+            log.debug("compiled path failed", exc_info=True)
+            return None
+        self._record(context, operation_name or (operation.name.value if operation.name else None), data)
+        return data
+
+    def bind(self, compiled: Compiled, variables: dict[str, Any]) -> BoundPlan | None:
+        operation = compiled.operation
+        assert operation is not None
+        key: Hashable = ("plan", variable_key(compiled, operation, variables))
+        if key in compiled.memo:
+            return compiled.memo[key]  # type: ignore[no-any-return]
+        plan = self._plan(compiled, variables)
+        if len(compiled.memo) > PLANS_PER_DOCUMENT:
+            compiled.memo.clear()
+        compiled.memo[key] = plan
+        return plan
+
+    def _plan(self, compiled: Compiled, variables: dict[str, Any]) -> BoundPlan | None:
+        schema = self.documents.schema
+        root_type = schema.query_type
+        assert isinstance(root_type, GraphQLObjectType) and compiled.operation is not None
+        request = request_of(compiled, schema, variables)
+        shapers = Shapers(request)
+        roots = []
+        for selected in collect(request, [compiled.operation.selection_set], root_type, with_meta=True):
+            if selected.field_name == "__typename":
+                name = root_type.name
+                roots.append(_RootPlan(selected.response_key, None, lambda _value, name=name: name))  # type: ignore[misc]
+                continue
+            if selected.field_name not in PREPARERS:
+                return None
+            field = RootField(request, selected.definition, selected.nodes, selected.arguments, self.settings)
+            shape = shapers.of(selected.definition.type, selected.nodes)
+            non_null = is_non_null_type(selected.definition.type)
+            roots.append(
+                _RootPlan(selected.response_key, prepare(field), shape, tuple(selected.nodes), non_null)
+            )
+        return BoundPlan(tuple(roots))
+
+    async def run(self, plan: BoundPlan, context: Context) -> ExecutionResult:
+        queries: list[str] = []
+        token = query_counter.set(queries)
+        data: dict[str, Any] | None = {}
+        errors: list[GraphQLError] = []
+        try:
+            for root in plan.roots:
+                if root.prepared is None:
+                    data[root.key] = root.shape(None)  # type: ignore[index]
+                    continue
+                query = root.prepared.query
+                try:
+                    rows = await context.graph.read(query.text, query.params)  # type: ignore[arg-type]
+                except (GraphUnavailable, QueryTimeout) as error:
+                    # Answered here, not by graphql-core again: a second wait for Neo4j would
+                    # double the time an outage takes to report. Its shape is graphql-core's.
+                    errors.append(
+                        classify(located_error(error, list(root.nodes), Path(None, root.key, None).as_list()))
+                    )
+                    if root.non_null:
+                        data = None
+                        break
+                    data[root.key] = None  # type: ignore[index]
+                    continue
+                data[root.key] = root.shape(root.prepared.finish(rows))  # type: ignore[index]
+        finally:
+            query_counter.reset(token)
+        return ExecutionResult(data=data, errors=errors or None, extensions={"cypherQueries": len(queries)})
+
+    def _record(self, context: Context, operation_name: str | None, result: ExecutionResult) -> None:
+        # What OperationRecord leaves for the request log and metrics on the executor's path.
+        errors = result.errors or []
+        outcome = str((errors[0].extensions or {}).get("code")) if errors else "ok"
+        record = {"name": (operation_name or "anonymous")[:100], "outcome": outcome, "errors": len(errors)}
+        context.request.scope.setdefault("state", {}).setdefault("graphql_operations", []).append(record)

@@ -1,0 +1,371 @@
+"""Stage 2, plan each root field: its arguments checked, its selection planned, its one Cypher query.
+
+A `RootField` is what both executors know of a root field: its definition, field nodes,
+arguments (coerced, schema defaults applied) and the request's fragments and variables.
+`prepare` turns it into a `Prepared`: the Cypher query, and `finish`, which turns the
+rows Neo4j returns into the field's answer (the rows already carry the selection's
+shape; `finish` adds only what the query cannot know, such as "no entity has this key").
+The GraphQL resolvers (`api/query.py`) and the compiled path (`api/compiled.py`) both
+call it, so the two cannot plan differently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    GraphQLField,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    SelectionSetNode,
+    get_named_type,
+)
+
+from clustergraph.cypher import reads
+from clustergraph.cypher.reads import CypherQuery
+from clustergraph.errors import BadUserInput
+from clustergraph.model import COOPERATION_TYPES, PROVENANCE_TYPES, REL_TYPES, Kind
+from clustergraph.settings import Settings
+from clustergraph.translate import arguments
+from clustergraph.translate.cursors import encode_cursor, parse_global_id
+from clustergraph.translate.plan import EdgePlan, KindPlans, Limits, Page, Planner
+from clustergraph.translate.selection import Request, Selected, collect
+
+LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+Row = dict[str, Any]
+Rows = list[dict[str, Any]]
+
+
+@dataclass
+class RootField:
+    """One root field of a request, as both executors see it."""
+
+    request: Request
+    definition: GraphQLField
+    nodes: list[FieldNode]
+    arguments: dict[str, Any]
+    settings: Settings
+
+    @property
+    def name(self) -> str:
+        return self.nodes[0].name.value
+
+    @property
+    def selection_sets(self) -> list[SelectionSetNode]:
+        return [n.selection_set for n in self.nodes if n.selection_set is not None]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    query: CypherQuery
+    finish: Callable[[Rows], Any]
+
+
+class _Root:
+    """One root field's planning context."""
+
+    def __init__(self, field: RootField) -> None:
+        self.field = field
+        self.planner = Planner(field.request, Limits(max_page_size=field.settings.max_page_size))
+        self.return_type = get_named_type(field.definition.type)
+        self.selection_sets = field.selection_sets
+
+    def fields(
+        self, graphql_type: GraphQLNamedType | None = None, sets: list[SelectionSetNode] | None = None
+    ) -> list[Selected]:
+        runtime = graphql_type or self.return_type
+        assert isinstance(runtime, GraphQLObjectType)
+        return collect(self.planner.request, self.selection_sets if sets is None else sets, runtime)
+
+    def sub(self, selected: Selected) -> tuple[GraphQLNamedType, list[SelectionSetNode]]:
+        return get_named_type(selected.definition.type), selected.sub_selections()
+
+    def entity_plans(self) -> KindPlans:
+        return self.planner.entity(self.return_type, self.selection_sets)
+
+    def connection_plans(self) -> reads.ConnectionPlans:
+        edge_node = nodes = None
+        for selected in self.fields():
+            if selected.field_name == "nodes":
+                nodes = (selected.response_key, self.planner.entity(*self.sub(selected)))
+            elif selected.field_name == "edges":
+                edge_type, sets = self.sub(selected)
+                for part in self.fields(edge_type, sets):
+                    if part.field_name == "node":
+                        edge_node = (part.response_key, self.planner.entity(*self.sub(part)))
+        return reads.ConnectionPlans(edge_node, nodes)
+
+    def path_plans(self, path_type: GraphQLNamedType, sets: list[SelectionSetNode]) -> reads.PathPlans:
+        nodes: KindPlans | None = None
+        edges: EdgePlan | None = None
+        for selected in self.fields(path_type, sets):
+            if selected.field_name == "nodes":
+                nodes = self.planner.entity(*self.sub(selected))
+            elif selected.field_name == "edges":
+                edges = self.planner.edge(selected)
+        return reads.PathPlans(nodes, edges)
+
+
+# -- arguments --------------------------------------------------------------------------------
+
+
+def _value(value: Any) -> Any:
+    """An enum member's value, or the value itself (graphql-core gives members for enums)."""
+    return getattr(value, "value", value)
+
+
+def _member(value: Any, name: str) -> Any:
+    """A member of an input object, coerced by graphql-core (a dict) or by Strawberry (an object)."""
+    if value is None:
+        return None
+    return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+
+
+def bounded(name: str, value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise BadUserInput(f"`{name}` must be between {low} and {high}, not {value}")
+    return value
+
+
+def lucene(words: list[str]) -> str:
+    # Lower case keeps words such as AND/OR/NOT from acting as Lucene operators.
+    terms = [LUCENE_SPECIAL.sub(r"\\\1", t.lower()) for t in words]
+    # Every word must match, as itself or as the start of a longer word.
+    return " AND ".join(f"({t} OR {t}*)" for t in terms)
+
+
+# -- answers ----------------------------------------------------------------------------------
+
+
+def paginated(data: Row | None) -> Row | None:
+    """Give a projected connection its cursors and page info."""
+    if data is None:
+        return None
+    offset = int(data.get("offset") or 0)
+    edges = data.get("edges") or []
+    for index, edge in enumerate(edges):
+        edge["cursor"] = encode_cursor(offset + index + 1)
+    total = int(data.get("total_count") or 0)
+    count = len(edges) if "edges" in data else len(data.get("nodes") or [])
+    data["page_info"] = {
+        "has_next_page": offset + count < total,
+        "has_previous_page": offset > 0,
+        "start_cursor": encode_cursor(offset + 1) if count else None,
+        "end_cursor": encode_cursor(offset + count) if count else None,
+    }
+    return data
+
+
+def _page_result(rows: Rows, page: Page) -> Row:
+    row = rows[0]
+    items = row["items"]
+    return (
+        paginated(
+            {
+                "total_count": row["total"],
+                "offset": page.offset,
+                "edges": [{"node": item.get("node"), "score": item.get("score")} for item in items],
+                "nodes": [item.get("listed") for item in items],
+            }
+        )
+        or {}
+    )
+
+
+def _finish_path(path: Row) -> Row:
+    # Cypher folded the countries (consecutive repeats into one); the rest follows from them.
+    countries = path["countries"]
+    path["border_crossings"] = max(len(countries) - 1, 0)
+    path["crosses_border"] = len(countries) > 1
+    return path
+
+
+# -- the root fields --------------------------------------------------------------------------
+
+LIST_KINDS: dict[str, Kind] = {
+    "clusters": Kind.CLUSTER,
+    "metaClusters": Kind.META_CLUSTER,
+    "organisations": Kind.ORGANISATION,
+    "people": Kind.PERSON,
+    "sectors": Kind.SECTOR,
+    "projects": Kind.PROJECT,
+    "programmes": Kind.PROGRAMME,
+    "events": Kind.EVENT,
+    "countries": Kind.COUNTRY,
+    "regions": Kind.REGION,
+    "cities": Kind.CITY,
+    "sources": Kind.SOURCE,
+}
+
+
+def entity_by_key(field: RootField, key: str) -> Prepared:
+    """The entity with `key`, shaped by the field's selection (also what a mutation answers)."""
+    query = reads.entity(key, _Root(field).entity_plans())
+    return Prepared(query, lambda rows: rows[0]["result"] if rows else None)
+
+
+def _entity(field: RootField) -> Prepared:
+    return entity_by_key(field, field.arguments["key"])
+
+
+def _node(field: RootField) -> Prepared:
+    given = str(field.arguments["id"])
+    parsed = parse_global_id(given)
+    if parsed is None:
+        raise BadUserInput(f"`id` is not a global id this API gave: {given!r}")
+    root = _Root(field)
+
+    def finish(rows: Rows) -> Any:
+        if not rows or rows[0]["result"]["_kind"] != parsed[0]:
+            return None
+        return rows[0]["result"]
+
+    return Prepared(reads.entity(parsed[1], root.entity_plans()), finish)
+
+
+def _search(field: RootField) -> Prepared:
+    args = field.arguments
+    root = _Root(field)
+    page = root.planner.page(args)
+    kinds = args.get("kinds")
+    chosen = None if kinds is None else tuple(Kind(_value(k)) for k in kinds)
+    settings = field.settings
+    words = arguments.search_words(args["query"], settings.max_search_chars, settings.max_search_words)
+    query = reads.search(
+        lucene(words), chosen, arguments.countries(args.get("countries")), page, root.connection_plans()
+    )
+    return Prepared(query, lambda rows: _page_result(rows, page))
+
+
+def _entity_list(field: RootField) -> Prepared:
+    args = field.arguments
+    root = _Root(field)
+    page = root.planner.page(args)
+    where = args.get("filter")
+    list_filter = reads.ListFilter(
+        arguments.countries(_member(where, "countries")), _member(where, "sector"), _member(where, "project")
+    )
+    descending = _value(args.get("orderBy")) == "NAME_DESC"
+    query = reads.entity_list(LIST_KINDS[field.name], list_filter, descending, page, root.connection_plans())
+
+    def finish(rows: Rows) -> Any:
+        # An unknown key in a filter is a mistake to say, not an empty list to return.
+        if not rows[0]["sectorFound"]:
+            raise BadUserInput(f"`filter.sector`: no sector has the key {list_filter.sector!r}")
+        if not rows[0]["projectFound"]:
+            raise BadUserInput(f"`filter.project`: no project has the key {list_filter.project!r}")
+        return _page_result(rows, page)
+
+    return Prepared(query, finish)
+
+
+def _neighbourhood(field: RootField) -> Prepared:
+    args, settings = field.arguments, field.settings
+    depth = bounded("depth", args["depth"], 1, settings.max_neighbourhood_depth)
+    limit = bounded("limit", args["limit"], 1, settings.max_neighbourhood_limit)
+    default = tuple(t for t in REL_TYPES if t not in PROVENANCE_TYPES)
+    types = arguments.rel_types(args.get("relationshipTypes"), default)
+    root = _Root(field)
+    center = nodes = edges = None
+    want_edges = False
+    for selected in root.fields():
+        if selected.field_name == "center":
+            center = root.planner.entity(*root.sub(selected))
+        elif selected.field_name == "nodes":
+            nodes = root.planner.entity(*root.sub(selected))
+        elif selected.field_name == "edges":
+            edges, want_edges = root.planner.edge(selected), True
+    key = args["key"]
+
+    def finish(rows: Rows) -> Any:
+        if not rows[0]["found"]:
+            raise BadUserInput(f"no entity has the key {key!r}")
+        return rows[0]["result"]
+
+    query = reads.neighbourhood(key, types, depth, limit, center, nodes, edges, want_edges)
+    return Prepared(query, finish)
+
+
+def _cooperation_paths(field: RootField) -> Prepared:
+    args, settings = field.arguments, field.settings
+    max_hops = bounded("maxHops", args["maxHops"], 1, settings.max_hops)
+    limit = bounded("limit", args["limit"], 1, settings.max_paths)
+    types = arguments.rel_types(args.get("relationshipTypes"), COOPERATION_TYPES)
+    root = _Root(field)
+    plans = root.path_plans(root.return_type, root.selection_sets)
+    start, end = args["from"], args["to"]
+
+    def finish(rows: Rows) -> Any:
+        row = rows[0]
+        for name, found, key in (("from", row["fromFound"], start), ("to", row["toFound"], end)):
+            if not found:
+                raise BadUserInput(f"`{name}`: no entity has the key {key!r}")
+        return [_finish_path(p) for p in row["paths"]]
+
+    query = reads.cooperation_paths(start, end, types, max_hops, limit, args["crossBorderOnly"], plans)
+    return Prepared(query, finish)
+
+
+def _cross_border_partners(field: RootField) -> Prepared:
+    args, settings = field.arguments, field.settings
+    max_hops = bounded("maxHops", args["maxHops"], 1, settings.max_hops)
+    limit = bounded("limit", args["limit"], 1, settings.max_page_size)
+    root = _Root(field)
+    partner = path = None
+    for selected in root.fields():
+        if selected.field_name == "partner":
+            partner = root.planner.entity(*root.sub(selected))
+        elif selected.field_name == "path":
+            path = root.path_plans(*root.sub(selected))
+    key = args["key"]
+
+    def finish(rows: Rows) -> Any:
+        row = rows[0]
+        if not row["found"]:
+            raise BadUserInput(f"no entity has the key {key!r}")
+        for item in row["partners"]:
+            if "path" in item:
+                _finish_path(item["path"])
+        return row["partners"]
+
+    countries = arguments.countries(args.get("countries"))
+    query = reads.cross_border_partners(key, COOPERATION_TYPES, max_hops, countries, limit, partner, path)
+    return Prepared(query, finish)
+
+
+def _cooperation_matrix(field: RootField) -> Prepared:
+    project, sector = field.arguments.get("project"), field.arguments.get("sector")
+
+    def finish(rows: Rows) -> Any:
+        row = rows[0]
+        if not row["projectFound"]:
+            raise BadUserInput(f"`project`: no project has the key {project!r}")
+        if not row["sectorFound"]:
+            raise BadUserInput(f"`sector`: no sector has the key {sector!r}")
+        cells = [{"from_": c["a"], "to": c["b"], "links": c["links"]} for c in row["cells"]]
+        countries = sorted({c["from_"] for c in cells} | {c["to"] for c in cells})
+        return {"countries": countries, "cells": cells, "total_links": sum(c["links"] for c in cells)}
+
+    return Prepared(reads.cooperation_matrix(project, sector), finish)
+
+
+PREPARERS: dict[str, Callable[[RootField], Prepared]] = {
+    "entity": _entity,
+    "node": _node,
+    "search": _search,
+    **dict.fromkeys(LIST_KINDS, _entity_list),
+    "neighbourhood": _neighbourhood,
+    "cooperationPaths": _cooperation_paths,
+    "crossBorderPartners": _cross_border_partners,
+    "cooperationMatrix": _cooperation_matrix,
+}
+
+
+def prepare(field: RootField) -> Prepared:
+    """The Cypher query of a root field this module knows (see PREPARERS), and how to finish it."""
+    return PREPARERS[field.name](field)
