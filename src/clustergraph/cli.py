@@ -280,17 +280,23 @@ def export_schema(output: Path, model_output: Path) -> None:
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (CLUSTERGRAPH_HOST).")
 @click.option("--port", default=None, type=int, help="Port to listen on (CLUSTERGRAPH_PORT).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--workers", default=None, type=click.IntRange(min=1), help="Worker processes (CLUSTERGRAPH_WORKERS)."
+)
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql) under uvicorn."""
     import uvicorn
-
-    from clustergraph.app import create_app
 
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    workers = workers or settings.workers
     click.echo(f"clustergraph serves GraphiQL at http://{host}:{port}/graphql")
     click.echo(f"             and the explorer at http://{host}:{port}/explore")
+    if workers > 1:
+        _share_metrics()
+        if settings.rate_limit_storage.startswith(("memory", "async+memory")):
+            console.print("note: rate limits are counted per worker; set CLUSTERGRAPH_RATE_LIMIT_STORAGE")
     # The service's own request log (JSON, no query text, no headers) replaces uvicorn's
     # access log, which would print query strings, variables included.
     log_config = dict(uvicorn.config.LOGGING_CONFIG)
@@ -298,9 +304,34 @@ def serve(host: str | None, port: int | None) -> None:
         **log_config["loggers"],
         "clustergraph": {"handlers": ["default"], "level": "INFO", "propagate": False},
     }
+    # An import string and a factory: each worker process builds its own app from the environment.
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="info", access_log=False, log_config=log_config
+        "clustergraph.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+        log_config=log_config,
+        timeout_graceful_shutdown=settings.shutdown_timeout,
     )
+
+
+def _share_metrics() -> None:
+    """Multiprocess mode for the workers' metrics, in a fresh folder unless one is set."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    from clustergraph.metrics import MULTIPROCESS_DIR
+
+    if not os.environ.get(MULTIPROCESS_DIR):
+        folder = tempfile.mkdtemp(prefix="clustergraph-metrics-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        # Set before uvicorn spawns the workers, which read it when they import prometheus_client.
+        os.environ[MULTIPROCESS_DIR] = folder
 
 
 @main.command()

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", validation_alias="CLUSTERGRAPH_HOST")
     port: int = Field(default=8000, validation_alias="CLUSTERGRAPH_PORT")
     query_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_QUERY_TIMEOUT")
+    # Worker processes of one `clustergraph serve` (uvicorn's), and how long SIGTERM lets
+    # the requests in flight finish before the process exits anyway.
+    workers: int = Field(default=1, ge=1, validation_alias="CLUSTERGRAPH_WORKERS")
+    shutdown_timeout: int = Field(default=10, ge=1, validation_alias="CLUSTERGRAPH_SHUTDOWN_TIMEOUT")
 
     # Bounds on what one GraphQL request may ask for.
     max_query_depth: int = Field(default=12, validation_alias="CLUSTERGRAPH_MAX_QUERY_DEPTH")
@@ -68,6 +72,9 @@ class Settings(BaseSettings):
         default="600/minute", validation_alias="CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS"
     )
     rate_limit_per_key: str = Field(default="300/minute", validation_alias="CLUSTERGRAPH_RATE_LIMIT_PER_KEY")
+    # Where the limits' counters live: one process's memory, or a store all replicas share
+    # (a `limits` storage URI such as redis://127.0.0.1:6379/0).
+    rate_limit_storage: str = Field(default="memory://", validation_alias="CLUSTERGRAPH_RATE_LIMIT_STORAGE")
     introspection: bool = Field(default=True, validation_alias="CLUSTERGRAPH_INTROSPECTION")
     # Complete pre-shaped root query answers in one walk, not field by field (api/fast_path.py).
     fast_path: bool = Field(default=True, validation_alias="CLUSTERGRAPH_FAST_PATH")

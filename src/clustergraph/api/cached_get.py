@@ -19,8 +19,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clustergraph import graph_version
+from clustergraph.api.bookmarks import BAD_BOOKMARK, UNKNOWN_BOOKMARK
 from clustergraph.api.persisted import PersistedQueryError, lookup, requested_hash
-from clustergraph.db import GraphUnavailable, QueryTimeout
+from clustergraph.db import BadBookmark, GraphUnavailable, QueryTimeout
 from clustergraph.settings import Settings
 
 PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
@@ -93,6 +94,9 @@ class CachedGraphQL:
     async def _answer(self, scope: Scope, receive: Receive, send: Send, params: QueryParams) -> None:
         try:
             version = await graph_version.current(scope["app"].state.graph)
+        except BadBookmark:
+            await _error(400, BAD_BOOKMARK, UNKNOWN_BOOKMARK)(scope, receive, send)
+            return
         except (GraphUnavailable, QueryTimeout):
             await _error(503, "SERVICE_UNAVAILABLE", "The graph database is unavailable; try again shortly.")(
                 scope, receive, send

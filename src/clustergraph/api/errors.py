@@ -14,9 +14,10 @@ from graphql import GraphQLError
 from neo4j.exceptions import ConstraintError
 from strawberry.extensions import SchemaExtension
 
+from clustergraph.api.bookmarks import BAD_BOOKMARK, UNKNOWN_BOOKMARK
 from clustergraph.auth.identity import Forbidden, Unauthenticated
 from clustergraph.curation.validate import InvalidInput
-from clustergraph.db import GraphUnavailable, QueryTimeout
+from clustergraph.db import BadBookmark, GraphUnavailable, QueryTimeout
 from clustergraph.translate.plan import BadInput
 
 log = logging.getLogger("clustergraph.errors")
@@ -59,6 +60,8 @@ def classify(error: GraphQLError) -> GraphQLError:
         code, message = UNAUTHENTICATED, str(original)
     elif isinstance(original, Forbidden):
         code, message = FORBIDDEN, str(original)
+    elif isinstance(original, BadBookmark):
+        code, message = BAD_BOOKMARK, UNKNOWN_BOOKMARK
     elif isinstance(original, GraphUnavailable):
         code, message = SERVICE_UNAVAILABLE, "The graph database is unavailable; try again shortly."
     elif isinstance(original, QueryTimeout):
