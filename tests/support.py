@@ -34,7 +34,7 @@ async def reset_graph(graph: Graph) -> None:
     assert report.ok, report.rejected
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -43,7 +43,7 @@ def _free_port() -> int:
 @contextmanager
 def serve(app: ASGIApp) -> Iterator[str]:
     """An ASGI app under uvicorn on a free loopback port, in a thread; yields its origin."""
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
