@@ -118,9 +118,7 @@ def start_replica(env: dict[str, str], folder: Path, *args: str) -> Replica:
 
 
 @contextmanager
-def replicas(
-    location: GraphLocation, count: int, *args: str, **settings: str
-) -> Iterator[list[Replica]]:
+def replicas(location: GraphLocation, count: int, *args: str, **settings: str) -> Iterator[list[Replica]]:
     """`count` service processes on one Neo4j, each with these settings (environment names)."""
     with tempfile.TemporaryDirectory(prefix="clustergraph-replicas-") as folder:
         env = service_env(location, **settings)

@@ -342,7 +342,10 @@ def loadtest(url: str, rate: float, duration: float) -> None:
     """Hold a steady rate of GraphQL reads against a running service; print the figures as JSON."""
     import json
 
-    from clustergraph import loadtest as load
+    try:
+        from clustergraph import loadtest as load
+    except ImportError as error:  # httpx comes with the test extras, not with a serving install
+        raise click.ClickException(f"the load test needs {error.name}: pip install -e '.[test]'") from error
 
     try:
         report = asyncio.run(load.run(url, rate, duration))
