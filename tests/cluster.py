@@ -82,7 +82,7 @@ class Replica:
         return self.process.wait(timeout=timeout)
 
     def log_text(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
+        return self.log.read_text(errors="replace")
 
 
 def service_env(location: GraphLocation, **settings: str) -> dict[str, str]:
@@ -97,38 +97,50 @@ def service_env(location: GraphLocation, **settings: str) -> dict[str, str]:
     }
 
 
-def start_replica(env: dict[str, str], folder: Path, *args: str) -> Replica:
+def start_replica(env: dict[str, str], folder: Path, workers: int = 1) -> Replica:
+    """One `clustergraph serve` on a free port, returned once each of its workers has started."""
     port = free_port()
     log = folder / f"replica-{port}.log"
-    command = [str(Path(sys.executable).with_name("clustergraph")), "serve", "--port", str(port), *args]
+    command = [str(Path(sys.executable).with_name("clustergraph")), "serve", "--port", str(port)]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [*command, "--workers", str(workers)], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     replica = Replica(process, f"http://127.0.0.1:{port}", log)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{replica.url}/readyz", timeout=2).status_code == 200:
-                return replica
-        except httpx.TransportError:
-            pass
+    deadline = time.monotonic() + 90
+    # /readyz answers as soon as one worker does: the others are counted in the log.
+    while replica.log_text().count("Application startup complete") < workers or not _ready(replica.url):
         if process.poll() is not None or time.monotonic() > deadline:
             replica.stop()
             raise RuntimeError(f"a replica did not start:\n{replica.log_text()}")
         time.sleep(0.2)
+    return replica
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 @contextmanager
-def replicas(location: GraphLocation, count: int, *args: str, **settings: str) -> Iterator[list[Replica]]:
-    """`count` service processes on one Neo4j, each with these settings (environment names)."""
+def replicas(
+    location: GraphLocation, count: int, workers: int = 1, **settings: str
+) -> Iterator[list[Replica]]:
+    """`count` service processes on one Neo4j, each with `workers` workers and these settings
+    (environment names); stopped with SIGTERM after, so their workers exit too."""
     with tempfile.TemporaryDirectory(prefix="clustergraph-replicas-") as folder:
         env = service_env(location, **settings)
         started: list[Replica] = []
         try:
             for _ in range(count):
-                started.append(start_replica(env, Path(folder), *args))
+                started.append(start_replica(env, Path(folder), workers))
             yield started
         finally:
             for replica in started:
-                if replica.process.poll() is None:
+                try:
+                    replica.stop(timeout=30)
+                except subprocess.TimeoutExpired:
                     replica.process.kill()
                     replica.process.wait(timeout=10)
