@@ -315,6 +315,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         access_log=False,
         log_config=log_config,
         timeout_graceful_shutdown=settings.shutdown_timeout,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

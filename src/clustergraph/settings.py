@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Worker processes of one `clustergraph serve` (uvicorn's), and how long SIGTERM lets
     # the requests in flight finish before the process exits anyway.
     workers: int = Field(default=1, ge=1, validation_alias="CLUSTERGRAPH_WORKERS")
+    # Proxies whose X-Forwarded-For names the client (comma-separated addresses, or "*"):
+    # behind a reverse proxy, the rate limit per address needs the client's address, not the proxy's.
+    forwarded_allow_ips: str = Field(default="127.0.0.1", validation_alias="CLUSTERGRAPH_FORWARDED_ALLOW_IPS")
     shutdown_timeout: int = Field(default=10, ge=1, validation_alias="CLUSTERGRAPH_SHUTDOWN_TIMEOUT")
 
     # Bounds on what one GraphQL request may ask for.
