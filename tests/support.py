@@ -23,6 +23,7 @@ from clustergraph.importer.loader import load
 from clustergraph.location import GraphLocation
 from clustergraph.migrations import migrate
 from clustergraph.paths import SEED_DIR
+from clustergraph.serving import uvicorn_options
 from clustergraph.settings import Settings
 
 
@@ -41,10 +42,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: ASGIApp) -> Iterator[str]:
-    """An ASGI app under uvicorn on a free loopback port, in a thread; yields its origin."""
+def serve(app: ASGIApp, settings: Settings | None = None) -> Iterator[str]:
+    """An ASGI app under uvicorn on a free loopback port, in a thread; yields its origin.
+
+    With `settings`, uvicorn is configured as `clustergraph serve` configures it."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    options = uvicorn_options(settings) if settings is not None else {}
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -95,5 +99,5 @@ def run_cli(location: GraphLocation, *args: str) -> subprocess.CompletedProcess[
 @contextmanager
 def running_service(settings: Settings, location: GraphLocation) -> Iterator[str]:
     """The real app with these settings under uvicorn on a loopback port, talking to the test Neo4j."""
-    with serve(create_app(settings, location)) as url:
+    with serve(create_app(settings, location), settings) as url:
         yield url

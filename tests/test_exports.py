@@ -155,6 +155,8 @@ async def test_a_neighbourhood_export_is_bounded_by_its_limit(http: httpx.AsyncC
         ("/export/graphml?key=cluster:nowhere", 404, "no entity has the key 'cluster:nowhere'"),
         ("/export/graphml?key=cluster:euroregion-beskidy&depth=9", 400, "`depth` must be"),
         ("/export/gexf?key=cluster:euroregion-beskidy&limit=0", 400, "`limit` must be"),
+        # A superscript two is a digit to str.isdigit(), not to int(): it was a 500.
+        ("/export/graphml?key=cluster:euroregion-beskidy&depth=%C2%B2", 400, "`depth` must be"),
     ],
 )
 async def test_bad_export_requests_say_what_was_wrong(

@@ -197,14 +197,6 @@ async def test_non_null_errors_fall_back_to_the_ordinary_executor(same: Compare,
     assert [error["path"] for error in around["errors"]] == [["neighbourhood", "nodes", 0, "name"]]
 
 
-async def test_history_with_json_values(same: Compare) -> None:
-    data = await _fast(
-        same,
-        '{ history(key: "cluster:euroregion-beskidy", first: 3) { id at actor action key keys before after sources } }',
-    )
-    assert data["history"], "the seed import records history"
-
-
 def test_an_extension_that_watches_every_field_turns_the_fast_path_off() -> None:
     from graphql.execution.middleware import MiddlewareManager
     from strawberry.extensions import SchemaExtension

@@ -61,6 +61,15 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/graphql")
 
 
+async def internal_error(request: Request, error: Exception) -> Response:
+    """The last resort: whatever escaped every route still answers JSON with a code, no trace."""
+    logging.getLogger("clustergraph.errors").error("unhandled error on %s", request.url.path, exc_info=error)
+    body = {
+        "errors": [{"message": "Internal server error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]
+    }
+    return JSONResponse(body, status_code=500)
+
+
 def _first_line(error: Exception) -> str:
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0][:200]
@@ -110,5 +119,6 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             cors_middleware(settings),
             Middleware(Bookmarks),
         ],
+        exception_handlers={Exception: internal_error},
         lifespan=lifespan,
     )

@@ -287,6 +287,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql) under uvicorn."""
     import uvicorn
 
+    from clustergraph.serving import uvicorn_options
+
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
@@ -317,6 +319,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         timeout_graceful_shutdown=settings.shutdown_timeout,
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
+        # Each worker reads its bounds from the environment too (the options are pickled to it).
+        **uvicorn_options(settings, from_environment=True),
     )
 
 

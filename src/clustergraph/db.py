@@ -125,7 +125,8 @@ class Graph:
             auth=(location.user, location.password),
             connection_timeout=3.0,
             connection_acquisition_timeout=5.0,
-            max_transaction_retry_time=2.0,
+            # Deadlocks between writes that lock the same entities are retried, within a bound.
+            max_transaction_retry_time=10.0,
             liveness_check_timeout=5.0,
             notifications_min_severity="OFF",
         )

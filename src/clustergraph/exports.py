@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -75,18 +76,34 @@ class GraphBuilder:
         self.graph.add_edge(row["from"], row["to"], key=key, **edge_attributes(row["type"], row["props"]))
 
 
+# Characters XML 1.0 cannot carry (controls but tab, newline and CR; surrogates; U+FFFE/F).
+# The service refuses them on every write; a graph loaded before that rule may hold some.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def flat(value: Any) -> Any:
-    """A value as formats without lists store it."""
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | tuple) else value
+    """A value as formats without lists store it, with nothing XML cannot hold."""
+    if isinstance(value, list | tuple):
+        value = json.dumps(value, ensure_ascii=False)
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def flattened(graph: Network) -> Network:
     copy: Network = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
-        copy.add_node(node, **{k: flat(v) for k, v in data.items()})
+        copy.add_node(flat(node), **{k: flat(v) for k, v in data.items()})
     for u, v, key, data in graph.edges(keys=True, data=True):
-        copy.add_edge(u, v, key=key, **{k: flat(x) for k, x in data.items()})
+        copy.add_edge(flat(u), flat(v), key=key, **{k: flat(x) for k, x in data.items()})
     return copy
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: a leading formula character is quoted with `'`."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def write(graph: Network, fmt: Format) -> Iterator[str]:
@@ -119,5 +136,5 @@ def node_frame(graph: Network) -> pd.DataFrame:
 def _csv(frame: pd.DataFrame) -> str:
     # convert_dtypes keeps integers integers where some rows lack the value (not 1.0 and NaN).
     buffer = io.StringIO()
-    frame.convert_dtypes().to_csv(buffer, index=False)
+    frame.convert_dtypes().map(spreadsheet_safe).to_csv(buffer, index=False)
     return buffer.getvalue()

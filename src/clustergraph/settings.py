@@ -69,6 +69,15 @@ class Settings(BaseSettings):
     hop_cost: int = Field(default=10, validation_alias="CLUSTERGRAPH_HOP_COST")
     max_batch_operations: int = Field(default=5, validation_alias="CLUSTERGRAPH_MAX_BATCH_OPERATIONS")
     max_body_bytes: int = Field(default=100_000, validation_alias="CLUSTERGRAPH_MAX_BODY_BYTES")
+    # Search text: Lucene refuses queries of more than 1,024 clauses, and no name is this long.
+    max_search_chars: int = Field(default=200, validation_alias="CLUSTERGRAPH_MAX_SEARCH_CHARS")
+    max_search_words: int = Field(default=20, validation_alias="CLUSTERGRAPH_MAX_SEARCH_WORDS")
+
+    # Slow clients: seconds for a request's headers to arrive whole, and for its body; the
+    # most connections open at once (past it, uvicorn answers 503 at once).
+    header_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_HEADER_TIMEOUT")
+    body_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_BODY_TIMEOUT")
+    max_connections: int = Field(default=256, validation_alias="CLUSTERGRAPH_MAX_CONNECTIONS")
 
     # Abuse and exposure.
     rate_limit_per_address: str = Field(

@@ -74,7 +74,11 @@ async def test_merged_keys_resolve_and_history_and_search_follow(
     )
     assert found["data"]["entity"] == {"key": KEEP, "projects": {"totalCount": 2}}
     for key in (KEEP, DUPLICATE):
-        history = await send("query($k: String!) { history(key: $k) { action keys before } }", {"k": key})
+        history = await send(
+            "query($k: String!) { history(key: $k) { action keys before } }",
+            {"k": key},
+            token=tokens[Role.READER],
+        )
         assert history["extensions"]["cypherQueries"] == 1
         change, *earlier = history["data"]["history"]
         assert change["action"] == "merge" and change["keys"] == [KEEP, DUPLICATE]

@@ -65,7 +65,7 @@ async def test_create_update_and_history_newest_first(restore: Graph, send: Any,
         token=editor,
     )
     assert removed["data"]["updateEntity"]["url"] is None
-    changes = (await send(HISTORY, {"key": "cluster:silesian-test"}))["data"]["history"]
+    changes = (await send(HISTORY, {"key": "cluster:silesian-test"}, token=editor))["data"]["history"]
     assert [c["action"] for c in changes] == ["update", "update", "create"]
     assert changes[0]["at"] >= changes[1]["at"] >= changes[2]["at"]
     assert changes[2]["before"] is None and changes[2]["after"]["name"] == "Śląski Klaster Testowy"
@@ -208,7 +208,7 @@ async def test_link_with_properties_unites_sources_and_unlink_removes(
     assert rows == [{"n": 0}]
     # Both ends see the link and unlink in their history.
     for key in ("cluster:euroregion-beskidy", "organisation:mid-pannon"):
-        changes = (await send(HISTORY, {"key": key}))["data"]["history"]
+        changes = (await send(HISTORY, {"key": key}, token=editor))["data"]["history"]
         assert [c["action"] for c in changes[:3]] == ["unlink", "link", "link"], (key, changes)
         # Further back: the seed's own import.
         assert {c["actor"] for c in changes[3:]} == {"import"}
@@ -224,7 +224,7 @@ async def test_delete_removes_the_entity_and_history_keeps_it(
         "entity"
     ] is None
     assert await restore.read("MATCH (n:Entity {key: $key}) RETURN n", {"key": key}) == []
-    change = (await send(HISTORY, {"key": key}))["data"]["history"][0]
+    change = (await send(HISTORY, {"key": key}, token=tokens[Role.READER]))["data"]["history"][0]
     assert change["action"] == "delete" and change["after"] is None
     assert change["before"]["properties"]["name"] == "Central Transdanubian Regional Development Agency"
     kept = {(r["type"], r["end"]) for r in change["before"]["relationships"]}

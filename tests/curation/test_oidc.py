@@ -89,6 +89,8 @@ async def test_jwts_are_verified_before_anything_is_written(
             body = await post(token())
             assert body["data"]["createEntity"] == {"key": "sector:oidc-test"}, body
             history = await client.post(
-                "/graphql", json={"query": '{ history(key: "sector:oidc-test") { actor } }'}
+                "/graphql",
+                json={"query": '{ history(key: "sector:oidc-test") { actor } }'},
+                headers={"Authorization": f"Bearer {token(clustergraph_role='reader')}"},
             )
     assert history.json()["data"]["history"] == [{"actor": "oidc:alice"}]

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clustergraph import graph_version
 from clustergraph.api.bookmarks import BAD_BOOKMARK, UNKNOWN_BOOKMARK
+from clustergraph.api.media import negotiate
 from clustergraph.api.persisted import PersistedQueryError, lookup, requested_hash
 from clustergraph.db import BadBookmark, GraphUnavailable, QueryTimeout
 from clustergraph.settings import Settings
@@ -35,18 +36,21 @@ def cache_control(settings: Settings) -> str:
     return f"public, max-age={settings.cache_max_age}"
 
 
-def etag_of(version: str, params: QueryParams) -> str:
+def etag_of(version: str, params: QueryParams, media: str | None) -> str:
+    """One tag per answer: the request, the graph's version and the media type answered in."""
     request = json.dumps(
-        [params.get("query"), params.get("variables"), params.get("operationName")], ensure_ascii=False
+        [params.get("query"), params.get("variables"), params.get("operationName"), media], ensure_ascii=False
     )
     return '"' + hashlib.sha256(f"{version}\n{request}".encode()).hexdigest()[:40] + '"'
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether the client holds this very answer. `*` is not taken: it would revalidate any
+    request, a failing one included, into a 304 without the query ever running."""
     if not if_none_match:
         return False
     tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return etag in tags or "*" in tags
+    return etag in tags
 
 
 def _with_document(scope: Scope, params: QueryParams, document: str) -> Scope:
@@ -102,9 +106,11 @@ class CachedGraphQL:
                 scope, receive, send
             )
             return
-        etag = etag_of(version, params)
-        headers = {"ETag": etag, "Cache-Control": cache_control(self.settings)}
-        if matches(Request(scope).headers.get("if-none-match"), etag):
+        request = Request(scope)
+        etag = etag_of(version, params, negotiate(request.headers.get("accept")))
+        # The answer differs by Accept (its media type), so caches must key on it too.
+        headers = {"ETag": etag, "Cache-Control": cache_control(self.settings), "Vary": "Accept"}
+        if matches(request.headers.get("if-none-match"), etag):
             await Response(status_code=304, headers=headers)(scope, receive, send)
             return
         await self._tagged(scope, receive, send, headers)

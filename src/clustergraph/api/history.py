@@ -7,6 +7,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from clustergraph.api.context import Context
+from clustergraph.api.permissions import IsReader
 from clustergraph.curation.history import entity_history
 from clustergraph.translate.plan import BadInput
 
@@ -31,7 +32,9 @@ class Change:
 @strawberry.type
 class HistoryQuery:
     @strawberry.field(
-        description="The changes of an entity, newest first; a merged key gives the kept entity's history."
+        permission_classes=[IsReader],
+        description="The changes of an entity, newest first; a merged key gives the kept entity's history. "
+        "Needs a credential (reader role or above): history names who wrote each change.",
     )
     async def history(self, info: Info[Context, None], key: str, first: int = 50) -> list[Change]:
         limit = info.context.settings.max_history

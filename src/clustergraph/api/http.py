@@ -7,6 +7,7 @@ read, a cap on the body size, and security headers on the HTML page.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, cast
 
 import orjson
@@ -17,6 +18,7 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from clustergraph.api.context import Context
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
@@ -39,12 +41,20 @@ HTTP_CODES = {
 }
 
 
+# How deep a request body's JSON may nest: far more than any real request (variables of
+# nested input objects), far less than what exhausts the decoder's or the executor's stack.
+MAX_JSON_DEPTH = 64
+
+
 class RequestError(HTTPException):
     """A request refused before any GraphQL runs; `code` goes to `extensions.code`."""
 
-    def __init__(self, status_code: int, reason: str, code: str | None = None) -> None:
+    def __init__(
+        self, status_code: int, reason: str, code: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(status_code, reason)
         self.code = code or HTTP_CODES.get(status_code, BAD_REQUEST)
+        self.headers = headers or {}
 
 
 def error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:
@@ -71,7 +81,8 @@ class ClusterGraphQL(GraphQL[Context, None]):
             # No subscriptions: refuse WebSocket handshakes outright.
             await WebSocket(scope, receive, send).close(code=1008)
             return
-        request = Request(scope, receive=_capped(receive, self.settings.max_body_bytes))
+        bounded = _bounded_body(receive, self.settings.max_body_bytes, self.settings.body_timeout)
+        request = Request(scope, receive=bounded)
         media = negotiate(request.headers.get("accept"))
         try:
             declared = int(request.headers.get("content-length") or 0)
@@ -87,7 +98,8 @@ class ClusterGraphQL(GraphQL[Context, None]):
                 if isinstance(error, RequestError)
                 else HTTP_CODES.get(error.status_code, BAD_REQUEST)
             )
-            response = json_response(error_body(error.reason, code), error.status_code, media)
+            headers = error.headers if isinstance(error, RequestError) else None
+            response = json_response(error_body(error.reason, code), error.status_code, media, headers)
         await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
@@ -116,9 +128,27 @@ class ClusterGraphQL(GraphQL[Context, None]):
         return HTMLResponse(self.ide_html, headers=headers)
 
     def decode_json(self, data: str | bytes) -> object:
-        value = super().decode_json(data)
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError as error:
+            # orjson refuses invalid UTF-8 (also inside strings) and nesting past its own bound.
+            raise RequestError(400, f"The request body is not valid JSON in UTF-8: {error}.") from None
+        _check_depth(value)
         _check_shape(value)
         return value
+
+    async def execute_single(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        try:
+            return await super().execute_single(**kwargs)
+        except HTTPException as error:
+            # GraphQL over HTTP: a mutation sent with GET is a method the resource refuses.
+            if kwargs["request_adapter"].method == "GET" and isinstance(
+                error.__cause__, InvalidOperationTypeError
+            ):
+                raise RequestError(
+                    405, "Mutations need POST; GET runs queries only.", headers={"Allow": "POST"}
+                ) from error
+            raise
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -197,6 +227,19 @@ def _too_large(limit: int) -> RequestError:
     return RequestError(413, f"The request body is larger than the limit of {limit} bytes.")
 
 
+def _check_depth(value: object) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH, walking it without recursion."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise RequestError(400, f"The request body nests deeper than {MAX_JSON_DEPTH} levels.")
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+
+
 def _check_shape(value: object) -> None:
     """A GraphQL request is an object, or (batched) a list of objects, with typed members."""
     items = value if isinstance(value, list) else [value]
@@ -214,13 +257,21 @@ def _check_shape(value: object) -> None:
                 raise RequestError(400, f"`{name}` must be {kind} or null.")
 
 
-def _capped(receive: Receive, limit: int) -> Receive:
-    """Counts the body as it arrives (chunked requests declare no length) and stops it at `limit`."""
+def _bounded_body(receive: Receive, limit: int, seconds: float) -> Receive:
+    """The body as it arrives, stopped at `limit` bytes (chunked requests declare no length)
+    and at `seconds` after the request began (a client sending a byte at a time)."""
     seen = 0
+    deadline = asyncio.get_running_loop().time() + seconds
 
     async def wrapped() -> Message:
         nonlocal seen
-        message = await receive()
+        left = deadline - asyncio.get_running_loop().time()
+        try:
+            message = await asyncio.wait_for(receive(), timeout=max(left, 0))
+        except TimeoutError:
+            raise RequestError(
+                408, f"The request body did not arrive within {seconds:g} seconds.", "REQUEST_TIMEOUT"
+            ) from None
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:

@@ -36,6 +36,10 @@ class _RoleNeeded(BasePermission):
         return True
 
 
+class IsReader(_RoleNeeded):
+    role = Role.READER
+
+
 class IsEditor(_RoleNeeded):
     role = Role.EDITOR
 

@@ -41,11 +41,11 @@ from clustergraph.api.types import (
 )
 from clustergraph.cypher import reads
 from clustergraph.model import COOPERATION_TYPES, PROVENANCE_TYPES, REL_TYPES, Kind
+from clustergraph.translate import arguments
 from clustergraph.translate.cursors import parse_global_id
 from clustergraph.translate.plan import BadInput, EdgePlan, KindPlans, Limits, Page, Planner
 from clustergraph.translate.selection import Selected, collect, request_of
 
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 
@@ -129,28 +129,6 @@ def _bounded(name: str, value: int, low: int, high: int) -> int:
     return value
 
 
-def _countries(values: list[str] | None, name: str = "countries") -> tuple[str, ...] | None:
-    if values is None:
-        return None
-    for value in values:
-        if not COUNTRY_CODE.match(value):
-            raise BadInput(f'`{name}` takes ISO 3166-1 alpha-2 codes such as "PL", not {value!r}')
-    return tuple(values)
-
-
-def _rel_types(values: list[Any] | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
-    """The types asked for, each one of `allowed`; all of `allowed` when none are asked for."""
-    if not values:
-        return allowed
-    chosen = tuple(getattr(v, "value", v) for v in values)
-    refused = [t for t in chosen if t not in allowed]
-    if refused:
-        raise BadInput(
-            f"`relationshipTypes` cannot include {', '.join(refused)} here; allowed: {', '.join(allowed)}"
-        )
-    return chosen
-
-
 def _page_result(rows: list[dict[str, Any]], page: Page) -> Row:
     row = rows[0]
     items = row["items"]
@@ -167,11 +145,9 @@ def _page_result(rows: list[dict[str, Any]], page: Page) -> Row:
     )
 
 
-def _lucene(query: str) -> str:
+def _lucene(words: list[str]) -> str:
     # Lower case keeps words such as AND/OR/NOT from acting as Lucene operators.
-    terms = [LUCENE_SPECIAL.sub(r"\\\1", t.lower()) for t in query.split()]
-    if not terms:
-        raise BadInput("`query` must contain a word to search for")
+    terms = [LUCENE_SPECIAL.sub(r"\\\1", t.lower()) for t in words]
     # Every word must match, as itself or as the start of a longer word.
     return " AND ".join(f"({t} OR {t}*)" for t in terms)
 
@@ -203,11 +179,17 @@ async def _entity_list(
     root = Root(info)
     page = root.planner.page({"first": first, "after": after})
     where = where or EntityFilter()
-    list_filter = reads.ListFilter(_countries(where.countries), where.sector, where.project)
+    list_filter = reads.ListFilter(arguments.countries(where.countries), where.sector, where.project)
     query = reads.entity_list(
         kind, list_filter, order == EntityOrder.NAME_DESC, page, root.connection_plans()
     )
-    return _page_result(await root.run(query), page)
+    rows = await root.run(query)
+    # An unknown key in a filter is a mistake to say, not an empty list to return.
+    if not rows[0]["sectorFound"]:
+        raise BadInput(f"`filter.sector`: no sector has the key {where.sector!r}")
+    if not rows[0]["projectFound"]:
+        raise BadInput(f"`filter.project`: no project has the key {where.project!r}")
+    return _page_result(rows, page)
 
 
 def _list_field(kind: Kind, description: str) -> Any:
@@ -260,8 +242,12 @@ class Query:
     ) -> SearchConnection:
         root = Root(info)
         page = root.planner.page({"first": first, "after": after})
-        chosen = tuple(Kind(k) for k in kinds) if kinds else None
-        cypher = reads.search(_lucene(query), chosen, _countries(countries), page, root.connection_plans())
+        chosen = None if kinds is None else tuple(Kind(k) for k in kinds)
+        settings = info.context.settings
+        words = arguments.search_words(query, settings.max_search_chars, settings.max_search_words)
+        cypher = reads.search(
+            _lucene(words), chosen, arguments.countries(countries), page, root.connection_plans()
+        )
         return _page_result(await root.run(cypher), page)  # type: ignore[return-value]
 
     clusters: ListConnection[Cluster] = _list_field(Kind.CLUSTER, "Clusters.")
@@ -290,7 +276,7 @@ class Query:
         _bounded("depth", depth, 1, settings.max_neighbourhood_depth)
         _bounded("limit", limit, 1, settings.max_neighbourhood_limit)
         default = tuple(t for t in REL_TYPES if t not in PROVENANCE_TYPES)
-        types = _rel_types(relationship_types, default)
+        types = arguments.rel_types(relationship_types, default)
         root = Root(info)
         center = nodes = edges = None
         want_edges = False
@@ -323,7 +309,7 @@ class Query:
         settings = info.context.settings
         _bounded("maxHops", max_hops, 1, settings.max_hops)
         _bounded("limit", limit, 1, settings.max_paths)
-        types = _rel_types(relationship_types, COOPERATION_TYPES)
+        types = arguments.rel_types(relationship_types, COOPERATION_TYPES)
         root = Root(info)
         plans = root.path_plans(root.return_type, root.selection_sets)
         query = reads.cooperation_paths(from_, to, types, max_hops, limit, cross_border_only, plans)
@@ -356,7 +342,7 @@ class Query:
             elif selected.field_name == "path":
                 path = root.path_plans(*root.sub(selected))
         query = reads.cross_border_partners(
-            key, COOPERATION_TYPES, max_hops, _countries(countries), limit, partner, path
+            key, COOPERATION_TYPES, max_hops, arguments.countries(countries), limit, partner, path
         )
         row = (await root.run(query))[0]
         if not row["found"]:

@@ -6,14 +6,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from clustergraph.curation.tx import (
-    check_sources,
-    entity_state,
-    record_change,
-    require_entity,
-    run,
-    union,
-)
+from clustergraph.curation.tx import check_sources, lock_entities, record_change, require, run, union
 from clustergraph.curation.validate import InvalidInput, node_row
 from clustergraph.cypher import writes
 from clustergraph.db import Graph
@@ -42,7 +35,8 @@ async def create_entity(
         raise InvalidInput("key", f"a {Kind(kind).value}'s key starts with {prefix + ':'!r}, not {key!r}")
 
     async def work(tx: AsyncManagedTransaction) -> str:
-        if await entity_state(tx, key) is not None:
+        states = await lock_entities(tx, [key, *row.sources])
+        if states[key] is not None:
             raise InvalidInput("key", f"an entity with the key {key!r} exists already")
         await check_sources(tx, row.sources)
         props = node_params(row)
@@ -63,7 +57,7 @@ async def update_entity(
     _refuse_managed(changes)
 
     async def work(tx: AsyncManagedTransaction) -> str:
-        state = await require_entity(tx, key, "key")
+        state = require(await lock_entities(tx, [key, *sources]), key, "key")
         props = state.editable
         for name, value in changes.items():
             if value is None:
@@ -85,7 +79,7 @@ async def delete_entity(graph: Graph, actor: str, key: str, sources: list[str]) 
     """Delete an entity with its relationships; history keeps both, so the deletion can be undone by hand."""
 
     async def work(tx: AsyncManagedTransaction) -> str:
-        state = await require_entity(tx, key, "key")
+        state = require(await lock_entities(tx, [key, *sources]), key, "key")
         await check_sources(tx, sources)
         if state.kind is Kind.SOURCE:
             cited = (await run(tx, writes.CITATIONS, key=state.key))[0]["cited"]

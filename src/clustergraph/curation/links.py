@@ -6,7 +6,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from clustergraph.curation.tx import check_sources, record_change, require_entity, run, union
+from clustergraph.curation.tx import check_sources, lock_entities, record_change, require, run, union
 from clustergraph.curation.validate import InvalidInput, relationship_row
 from clustergraph.cypher import writes
 from clustergraph.cypher.upsert import upsert_relationships
@@ -41,17 +41,21 @@ async def link(
     """Create the relationship, or add to the one of the same type and identity (sources are united)."""
     row = relationship_row(rel, start, end, properties, sources)
 
+    named = {name: row.properties[name] for name in KEY_VALUED_REL_PROPERTIES if name in row.properties}
+
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
-        a = await require_entity(tx, row.start, "from")
-        b = await require_entity(tx, row.end, "to")
+        states = await lock_entities(tx, [row.start, row.end, *named.values(), *row.sources])
+        a = require(states, row.start, "from")
+        b = require(states, row.end, "to")
+        if a.key == b.key:
+            raise InvalidInput("to", f"a relationship joins two entities; {row.end!r} is {a.key!r} itself")
         try:
             row.check_ends(a.kind, b.kind)
         except ValueError as error:
             raise InvalidInput("type", str(error)) from None
         await check_sources(tx, row.sources)
-        for name in KEY_VALUED_REL_PROPERTIES:
-            if name in row.properties:
-                await require_entity(tx, row.properties[name], f"properties.{name}")
+        for name, value in named.items():
+            require(states, value, f"properties.{name}")
         found = await run(
             tx, writes.find_relationship(rel), start=a.key, end=b.key, identity=_identity(rel, row.properties)
         )
@@ -84,8 +88,9 @@ async def unlink(
         )
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
-        a = await require_entity(tx, start, "from")
-        b = await require_entity(tx, end, "to")
+        states = await lock_entities(tx, [start, end, *sources])
+        a = require(states, start, "from")
+        b = require(states, end, "to")
         await check_sources(tx, sources)
         params = {"start": a.key, "end": b.key, "identity": _identity(rel, identity)}
         found = await run(tx, writes.find_relationship(rel), **params)

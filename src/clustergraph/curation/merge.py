@@ -11,7 +11,15 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from clustergraph.curation.tx import EntityState, check_sources, record_change, require_entity, run, union
+from clustergraph.curation.tx import (
+    EntityState,
+    check_sources,
+    lock_entities,
+    record_change,
+    require,
+    run,
+    union,
+)
 from clustergraph.curation.validate import InvalidInput, node_row
 from clustergraph.cypher import writes
 from clustergraph.cypher.upsert import upsert_relationships
@@ -27,8 +35,11 @@ async def merge_entities(graph: Graph, actor: str, keep: str, merge: list[str], 
         raise InvalidInput("merge", "name at least one entity to merge")
 
     async def work(tx: AsyncManagedTransaction) -> str:
-        kept = await require_entity(tx, keep, "keep")
-        merged = await _duplicates(tx, kept, merge)
+        # Every entity involved is locked (in key order) before any is read: of two opposite
+        # merges sent at once, the second waits, then finds its duplicate merged already.
+        states = await lock_entities(tx, [keep, *merge, *sources])
+        kept = require(states, keep, "keep")
+        merged = _duplicates(states, keep, kept, merge)
         await check_sources(tx, sources)
         merged_keys = [m.key for m in merged]
         rows = await run(tx, writes.RELATIONSHIPS_OF, keys=[kept.key, *merged_keys])
@@ -55,12 +66,19 @@ async def merge_entities(graph: Graph, actor: str, keep: str, merge: list[str], 
     return await graph.transaction(work)
 
 
-async def _duplicates(tx: AsyncManagedTransaction, kept: EntityState, keys: list[str]) -> list[EntityState]:
+def _duplicates(
+    states: dict[str, EntityState | None], keep: str, kept: EntityState, keys: list[str]
+) -> list[EntityState]:
     merged: dict[str, EntityState] = {}
     for key in keys:
-        state = await require_entity(tx, key, "merge")
-        if state.key == kept.key:
+        state = require(states, key, "merge")
+        if key == keep:
             raise InvalidInput("merge", f"{key!r} is the entity kept; it cannot be merged into itself")
+        if state.key == kept.key:
+            raise InvalidInput(
+                "merge",
+                f"{key!r} and {keep!r} are one entity already ({kept.key!r}): an earlier merge joined them",
+            )
         if state.kind is not kept.kind:
             raise InvalidInput(
                 "merge",

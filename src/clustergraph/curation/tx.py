@@ -49,8 +49,41 @@ async def entity_state(tx: AsyncManagedTransaction, key: str) -> EntityState | N
     return EntityState(row["key"], Kind(row["kind"]), row["properties"])
 
 
-async def require_entity(tx: AsyncManagedTransaction, key: str, field: str) -> EntityState:
-    state = await entity_state(tx, key)
+class WriteConflict(InvalidInput):
+    """The entities a write names kept changing under it (merged again and again): try again."""
+
+
+# A key resolves to another entity only when a merge folded it in while the write waited;
+# each round locks the entities the keys now resolve to. Two rounds are the ordinary case.
+_LOCK_ROUNDS = 5
+
+
+async def lock_entities(tx: AsyncManagedTransaction, keys: list[str]) -> dict[str, EntityState | None]:
+    """Each key's entity as it is once this transaction holds its write lock (None: no entity).
+
+    Read, modify, write then happen under the lock, so a concurrent write to the same
+    entity waits for this one to commit and reads what it wrote: no update is lost and
+    each history record's `before` is the previous record's `after`. A key whose entity
+    was merged away while this write waited resolves to the entity it was merged into,
+    which is then locked too.
+    """
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return {}
+    locked: set[str] = set()
+    for _ in range(_LOCK_ROUNDS):
+        states = {key: await entity_state(tx, key) for key in wanted}
+        found = {state.key for state in states.values() if state is not None}
+        if locked and found <= locked:
+            return states
+        await run(tx, writes.LOCK_ENTITIES, keys=sorted(found - locked | (set(wanted) - locked)))
+        locked |= found | set(wanted)
+    raise WriteConflict("keys", "the entities kept changing while this write waited for them; try again")
+
+
+def require(states: dict[str, EntityState | None], key: str, field: str) -> EntityState:
+    """The locked entity of `key`, or the error that names the field whose key is unknown."""
+    state = states.get(key)
     if state is None:
         raise InvalidInput(field, f"no entity has the key {key!r}")
     return state

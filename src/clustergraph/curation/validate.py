@@ -48,6 +48,9 @@ def _invalid(error: ValidationError, renames: dict[str, str] | None = None) -> I
     first = error.errors()[0]
     message = first["msg"].removeprefix("Value error, ")
     loc = [str((renames or {}).get(str(p), p)) for p in first["loc"] if not isinstance(p, int)]
+    named = _PROPERTY.search(message)
+    if loc == ["properties"] and named:
+        loc.append(named.group(1))
     if not loc:
         # A check across fields (the model validators) says which property in its message.
         match = _PROPERTY.search(message)

@@ -64,23 +64,30 @@ def _page_items(e: Emitter, var: str, plans: ConnectionPlans, *extra: str) -> st
     return "{" + ", ".join(items) + "}"
 
 
+def _exists(kind: Kind, key_param: str) -> str:
+    return f"EXISTS {{ MATCH (:{kind_label(kind)} {{key: {key_param}}}) }}"
+
+
 def entity_list(
     kind: Kind, where: ListFilter, descending: bool, page: Page, plans: ConnectionPlans
 ) -> CypherQuery:
+    """A page of one kind; `sectorFound` and `projectFound` say whether the filter's keys exist."""
     e = Emitter()
     tests = []
+    found = ["true AS sectorFound", "true AS projectFound"]
     if where.countries is not None:
         tests.append(f"n.country IN {e.param(list(where.countries))}")
     if where.sector is not None:
-        tests.append(
-            f"EXISTS {{ (n)-[:IN_SECTOR|TARGETS_SECTOR]->(:Sector {{key: {e.param(where.sector)}}}) }}"
-        )
+        sector = e.param(where.sector)
+        tests.append(f"EXISTS {{ (n)-[:IN_SECTOR|TARGETS_SECTOR]->(:Sector {{key: {sector}}}) }}")
+        found[0] = f"{_exists(Kind.SECTOR, sector)} AS sectorFound"
     if where.project is not None:
         project = e.param(where.project)
         tests.append(
             "EXISTS { (n)-[:PARTNER_IN|PARTICIPATES_IN|EVENT_OF|FORMED_IN|CONTACT_FOR]-"
             f"(:Project {{key: {project}}}) }}"
         )
+        found[1] = f"{_exists(Kind.PROJECT, project)} AS projectFound"
     where_text = f"WHERE {' AND '.join(tests)}" if tests else ""
     match = f"MATCH (n:{kind_label(kind)}) {where_text}"
     order = "DESC" if descending else "ASC"
@@ -91,7 +98,7 @@ CALL () {{
   WITH n ORDER BY n.name {order}, n.key {order} SKIP {e.param(page.offset)} LIMIT {e.param(page.first)}
   RETURN collect({_page_items(e, "n", plans)}) AS items
 }}
-RETURN total, items
+RETURN total, items, {", ".join(found)}
 """
     return CypherQuery(text, e.params)
 
@@ -105,9 +112,10 @@ def search(
 ) -> CypherQuery:
     e = Emitter()
     tests = []
-    if kinds:
-        tests.append("(" + " OR ".join(f"node:{kind_label(k)}" for k in kinds) + ")")
-    if countries:
+    if kinds is not None:
+        # No kinds at all: nothing matches, like `countries: []`.
+        tests.append("(" + (" OR ".join(f"node:{kind_label(k)}" for k in kinds) or "false") + ")")
+    if countries is not None:
         tests.append(f"node.country IN {e.param(list(countries))}")
     where = f"WHERE {' AND '.join(tests)}" if tests else ""
     call = f"CALL db.index.fulltext.queryNodes('entity_names', {e.param(lucene)}) YIELD node, score {where}"
@@ -192,7 +200,7 @@ def cross_border_partners(
     path: PathPlans | None,
 ) -> CypherQuery:
     e = Emitter()
-    country_test = f"AND b.country IN {e.param(list(countries))}" if countries else ""
+    country_test = f"AND b.country IN {e.param(list(countries))}" if countries is not None else ""
     entries = ["country_code: b.country", "distance: length(p)"]
     if partner is not None:
         entries.append(f"partner: {e.node('b', partner)}")
@@ -266,13 +274,13 @@ def cooperation_matrix(project: str | None, sector: str | None) -> CypherQuery:
     if project is not None:
         key = e.param(project)
         anchors.append(f"MATCH (p:{kind_label(Kind.PROJECT)} {{key: {key}}})")
-        found[0] = f"EXISTS {{ MATCH (:{kind_label(Kind.PROJECT)} {{key: {key}}}) }} AS projectFound"
+        found[0] = f"{_exists(Kind.PROJECT, key)} AS projectFound"
     if sector is not None:
         key = e.param(sector)
         anchors.append(
             f"MATCH (:{kind_label(Kind.SECTOR)} {{key: {key}}})<-[:TARGETS_SECTOR]-(p:{kind_label(Kind.PROJECT)})"
         )
-        found[1] = f"EXISTS {{ MATCH (:{kind_label(Kind.SECTOR)} {{key: {key}}}) }} AS sectorFound"
+        found[1] = f"{_exists(Kind.SECTOR, key)} AS sectorFound"
     text = f"""
 CALL () {{
   {" ".join(anchors)}

@@ -16,6 +16,16 @@ RETURN n.key AS key, [label IN labels(n) WHERE label <> '{ENTITY_LABEL}'][0] AS 
        properties(n) AS properties
 """
 
+# Takes the write lock of each entity before anything of it is read: writing a property
+# locks the node until the transaction ends, and removing it again leaves no trace.
+# Keys come sorted, so that two writes that lock the same entities take them in one order.
+LOCK_ENTITIES: LiteralString = f"""
+UNWIND $keys AS lockKey
+MATCH (n:{ENTITY_LABEL} {{key: lockKey}})
+SET n.`_lock` = true
+REMOVE n.`_lock`
+"""
+
 SOURCE_KEYS: LiteralString = f"MATCH (s:{Kind.SOURCE.value}) WHERE s.key IN $keys RETURN s.key AS key"
 
 # Every relationship of some entities, provenance edges aside (they follow `sources`).

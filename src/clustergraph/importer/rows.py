@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from clustergraph import values
 from clustergraph.model import REL_TYPES, Kind, properties_of, rel_properties_of
-
-KEY_PATTERN = re.compile(r"^[a-z][a-z0-9-]*:[a-z0-9][a-z0-9.-]*$")
-COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
-DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-NAME_PATTERN = re.compile(r"^[a-z]{2}:.+")
-URL_PATTERN = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
+from clustergraph.values import TextClass
 
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list of strings"}
-_DATE_PROPERTIES = {"startDate", "endDate", "since"}
+_DATE_PROPERTIES = frozenset({"startDate", "endDate", "since"})
+_COUNTRY_PROPERTIES = frozenset({"country", "code"})
+_KEY_PROPERTIES = frozenset({"via", "project", "mergedKeys"})
+_FREE_TEXT_PROPERTIES = frozenset({"description", "address", "note"})
+_CODE_PROPERTIES = frozenset({"sourceId", "property", "unit"})
+# Neo4j integers are 64-bit; a larger Python int fails in the driver, not here.
+_INT_BOUND = 2**53
 
 
-def check_property(name: str, value: Any, allowed: dict[str, type]) -> None:
-    """Raise ValueError naming the property when it is unknown or its value is off."""
+def check_property(name: str, value: Any, allowed: dict[str, type]) -> Any:
+    """The value as stored (strings in NFC), or ValueError naming the property."""
     if name not in allowed:
         raise ValueError(f"unknown property {name!r}; allowed: {', '.join(sorted(allowed))}")
     expected = allowed[name]
@@ -29,14 +30,40 @@ def check_property(name: str, value: Any, allowed: dict[str, type]) -> None:
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
     if not ok:
         raise ValueError(f"property {name!r} must be {_TYPE_NAMES[expected]}")
-    if name == "country" and not COUNTRY_PATTERN.match(value):
-        raise ValueError(f"property 'country' must be an ISO 3166-1 alpha-2 code such as 'PL', not {value!r}")
-    if name in _DATE_PROPERTIES and not DATE_PATTERN.match(value):
-        raise ValueError(f"property {name!r} must be a date YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
-    if name == "names" and not all(NAME_PATTERN.match(v) for v in value):
-        raise ValueError("property 'names' must hold entries 'lang:value', such as 'pl:Klaster'")
-    if name == "url" and not URL_PATTERN.match(value):
-        raise ValueError(f"property 'url' must be an http(s) URL, not {value!r}")
+    field = f"property {name!r}"
+    if expected is int:
+        if not -_INT_BOUND <= value <= _INT_BOUND:
+            raise ValueError(f"{field} must be between {-_INT_BOUND} and {_INT_BOUND}")
+        return value
+    if expected is list:
+        if name == "names":
+            return [values.localized_name(v, field) for v in values.string_list(value, field, TextClass.NAME)]
+        if name in _KEY_PROPERTIES:
+            return [_check_key(v, field) for v in value]
+        return values.string_list(value, field, TextClass.NAME)
+    if expected is not str:
+        return value
+    return _check_string(name, value, field)
+
+
+def _check_string(name: str, value: str, field: str) -> str:
+    if name in _COUNTRY_PROPERTIES:
+        return values.country(value, field)
+    if name in _DATE_PROPERTIES:
+        return values.date(value, field)
+    if name == "url":
+        return values.url(value, field)
+    if name == "language":
+        cleaned = values.clean(value, field, TextClass.CODE)
+        if not values.LANGUAGE_PATTERN.fullmatch(cleaned):
+            raise ValueError(f"{field} must be an ISO 639 code such as 'pl', not {value!r}")
+        return cleaned
+    if name in _KEY_PROPERTIES:
+        return _check_key(value, field)
+    if name in _FREE_TEXT_PROPERTIES:
+        return values.clean(value, field, TextClass.TEXT)
+    text_class = TextClass.CODE if name in _CODE_PROPERTIES else TextClass.NAME
+    return values.clean(value, field, text_class)
 
 
 # Keys already found well-formed: a bulk import names the same keys over and over
@@ -49,11 +76,14 @@ _GOOD_KEYS_MAX = 2_000_000
 def _check_key(value: str, what: str) -> str:
     if value in _GOOD_KEYS:
         return value
-    if not KEY_PATTERN.match(value):
-        raise ValueError(f"{what} {value!r} is not a key of the form 'kind:slug' (lower-case ASCII)")
+    checked = values.key(value, what)
     if len(_GOOD_KEYS) < _GOOD_KEYS_MAX:
-        _GOOD_KEYS.add(value)
-    return value
+        _GOOD_KEYS.add(checked)
+    return checked
+
+
+def _checked_properties(value: dict[str, Any], allowed: dict[str, type]) -> dict[str, Any]:
+    return {name: check_property(name, v, allowed) for name, v in value.items()}
 
 
 class NodeRow(BaseModel):
@@ -75,11 +105,14 @@ class NodeRow(BaseModel):
     def _sources(cls, value: list[str]) -> list[str]:
         return [_check_key(v, "source") for v in value]
 
+    @field_validator("properties")
+    @classmethod
+    def _properties(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        kind = info.data.get("kind")
+        return value if kind is None else _checked_properties(value, properties_of(kind))
+
     @model_validator(mode="after")
-    def _properties(self) -> NodeRow:
-        allowed = properties_of(self.kind)
-        for name, value in self.properties.items():
-            check_property(name, value, allowed)
+    def _complete(self) -> NodeRow:
         if not isinstance(self.properties.get("name"), str) or not self.properties["name"].strip():
             raise ValueError("property 'name' is required")
         if "key" in self.properties and self.properties["key"] != self.key:
@@ -118,13 +151,16 @@ class RelationshipRow(BaseModel):
             raise ValueError("every relationship needs at least one source in 'sources'")
         return [_check_key(v, "source") for v in value]
 
+    @field_validator("properties")
+    @classmethod
+    def _properties(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        if "sources" in value:
+            raise ValueError("give sources in the row's 'sources', not as a property")
+        rel = info.data.get("rel")
+        return value if rel is None else _checked_properties(value, rel_properties_of(rel))
+
     @model_validator(mode="after")
-    def _properties(self) -> RelationshipRow:
-        allowed = rel_properties_of(self.rel)
-        for name, value in self.properties.items():
-            if name == "sources":
-                raise ValueError("give sources in the row's 'sources', not as a property")
-            check_property(name, value, allowed)
+    def _complete(self) -> RelationshipRow:
         for name in REL_TYPES[self.rel].identity:
             if name not in self.properties:
                 raise ValueError(f"a {self.rel} relationship needs the property {name!r}")

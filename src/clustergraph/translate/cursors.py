@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 from clustergraph.model import Kind
 
@@ -12,11 +13,14 @@ def global_id(kind: str, key: str) -> str:
 
 
 def parse_global_id(value: str) -> tuple[str, str] | None:
+    """(kind, key) of an id this service wrote, or None: strict like the cursors."""
     try:
-        kind, key = base64.urlsafe_b64decode(value.encode()).decode().split(":", 1)
-    except (ValueError, UnicodeDecodeError):
+        kind, key = base64.urlsafe_b64decode(value.encode("ascii")).decode("utf-8").split(":", 1)
+    except (ValueError, UnicodeError):
         return None
-    return (kind, key) if kind in Kind._value2member_map_ else None
+    if kind not in Kind._value2member_map_ or global_id(kind, key) != value:
+        return None
+    return kind, key
 
 
 def encode_cursor(position: int) -> str:
@@ -24,10 +28,22 @@ def encode_cursor(position: int) -> str:
     return base64.urlsafe_b64encode(f"offset:{position}".encode()).decode()
 
 
+# Far past any list the graph holds; a larger offset is no cursor this service wrote.
+MAX_OFFSET = 10_000_000
+_OFFSET = re.compile(r"offset:(0|[1-9][0-9]{0,7})")
+
+
 def decode_cursor(cursor: str) -> int | None:
+    """The offset of a cursor this service wrote, or None for anything else.
+
+    Only the exact text `encode_cursor` writes is taken: no padding variants, no `3_0`,
+    no digits of other scripts, nothing past MAX_OFFSET."""
     try:
-        prefix, number = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
-        offset = int(number)
-    except (ValueError, UnicodeDecodeError):
+        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii")
+    except (ValueError, UnicodeError):
         return None
-    return offset if prefix == "offset" and offset >= 0 else None
+    match = _OFFSET.fullmatch(text)
+    if match is None or encode_cursor(int(match.group(1))) != cursor:
+        return None
+    offset = int(match.group(1))
+    return offset if offset <= MAX_OFFSET else None

@@ -71,7 +71,8 @@ def _int(request: Request, name: str, default: int, most: int) -> int:
     text = request.query_params.get(name)
     if text is None:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= most:
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= most:
         raise BadExport(400, f"`{name}` must be a whole number from 1 to {most}")
     return int(text)
 
