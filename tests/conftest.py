@@ -21,7 +21,6 @@ from clustergraph.location import GraphLocation
 from clustergraph.neo4j_local import LocalServer
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
-from tests.cluster import routing_uri
 from tests.support import reset_graph, running_service
 
 TEST_HOME = PROJECT_ROOT / ".test-neo4j"
@@ -61,11 +60,6 @@ def location(settings: Settings, local_server: LocalServer | None) -> Iterator[G
         return
     if local_server is not None:
         local_server.start(timeout=settings.neo4j_start_timeout)
-        # Every test reaches the local server as a cluster is reached, through the routing
-        # scheme: a write sent as a read fails here as it would on a cluster's reader.
-        found = graph_location.resolve(settings)
-        yield GraphLocation(routing_uri(found), found.user, found.password, found.database, found.origin)
-        return
     yield graph_location.resolve(settings)
 
 
