@@ -35,7 +35,7 @@ async def reset_graph(graph: Graph) -> None:
     assert report.ok, report.rejected
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -46,7 +46,7 @@ def serve(app: ASGIApp, settings: Settings | None = None) -> Iterator[str]:
     """An ASGI app under uvicorn on a free loopback port, in a thread; yields its origin.
 
     With `settings`, uvicorn is configured as `clustergraph serve` configures it."""
-    port = _free_port()
+    port = free_port()
     options = uvicorn_options(settings) if settings is not None else {}
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options)
     server = uvicorn.Server(config)

@@ -21,7 +21,7 @@ def strict_url(settings: Settings, location: GraphLocation) -> Iterator[str]:
     """A service of its own with small limits and introspection off."""
     strict = settings.model_copy(
         update={
-            "rate_limit_per_address": "8/minute",
+            "rate_limit_per_address": "20/minute",
             "rate_limit_per_key": "3/minute",
             "introspection": False,
         }
@@ -32,29 +32,46 @@ def strict_url(settings: Settings, location: GraphLocation) -> Iterator[str]:
 
 async def test_rate_limit_per_api_key(strict_url: str) -> None:
     async with httpx.AsyncClient(base_url=strict_url) as client:
+        key_one = {"authorization": "Bearer key-one"}
         statuses = [
-            (await client.post("/graphql", json=TYPENAME, headers={"x-api-key": "key-one"})).status_code
-            for _ in range(4)
+            (await client.post("/graphql", json=TYPENAME, headers=key_one)).status_code for _ in range(4)
         ]
         assert statuses == [200, 200, 200, 429]
-        refused = await client.post("/graphql", json=TYPENAME, headers={"authorization": "Bearer key-one"})
+        refused = await client.post("/graphql", json=TYPENAME, headers={"authorization": "bearer key-one"})
         assert refused.status_code == 429
         assert int(refused.headers["retry-after"]) >= 1
         error = refused.json()["errors"][0]
         assert error["extensions"]["code"] == "RATE_LIMITED"
         assert "API key" in error["message"]
         # Another key has its own budget (the address's is not spent yet).
-        other = await client.post("/graphql", json=TYPENAME, headers={"x-api-key": "key-two"})
+        other = await client.post("/graphql", json=TYPENAME, headers={"authorization": "Bearer key-two"})
         assert other.status_code == 200
         # Health checks are never limited.
         assert (await client.get("/healthz")).status_code == 200
 
 
+async def test_the_limiter_reads_keys_from_the_header_the_authenticator_reads(strict_url: str) -> None:
+    async with httpx.AsyncClient(base_url=strict_url) as client:
+        # X-API-Key identifies nobody, so it is no key's budget either (only the address's).
+        ignored = {"x-api-key": "key-three"}
+        statuses = [
+            (await client.post("/graphql", json=TYPENAME, headers=ignored)).status_code for _ in range(2)
+        ]
+        assert statuses == [200, 200]
+        bearer = {"authorization": "Bearer key-three"}
+        statuses = [
+            (await client.post("/graphql", json=TYPENAME, headers=bearer)).status_code for _ in range(4)
+        ]
+        assert statuses == [200, 200, 200, 429]
+
+
 async def test_rate_limit_per_address_cannot_be_dodged_with_new_keys(strict_url: str) -> None:
     async with httpx.AsyncClient(base_url=strict_url) as client:
         statuses = [
-            (await client.post("/graphql", json=TYPENAME, headers={"x-api-key": f"fresh-{i}"})).status_code
-            for i in range(10)
+            (
+                await client.post("/graphql", json=TYPENAME, headers={"authorization": f"Bearer fresh-{i}"})
+            ).status_code
+            for i in range(25)
         ]
         assert 429 in statuses
         refused = await client.post("/graphql", json=TYPENAME)

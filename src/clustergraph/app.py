@@ -14,6 +14,7 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from clustergraph import location as graph_location
+from clustergraph.api.bookmarks import Bookmarks
 from clustergraph.api.cached_get import CachedGraphQL
 from clustergraph.api.http import graphql_app
 from clustergraph.api.playground import PLAYGROUND_JS, asset_path
@@ -114,8 +115,10 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
                 RateLimit,
                 per_address=settings.rate_limit_per_address,
                 per_key=settings.rate_limit_per_key,
+                storage=settings.rate_limit_storage,
             ),
             cors_middleware(settings),
+            Middleware(Bookmarks),
         ],
         exception_handlers={Exception: internal_error},
         lifespan=lifespan,

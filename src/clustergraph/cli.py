@@ -6,7 +6,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 from rich.console import Console
@@ -290,7 +290,6 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql) under uvicorn."""
     import uvicorn
 
-    from clustergraph.app import create_app
     from clustergraph.serving import uvicorn_options
 
     settings = get_settings()
@@ -299,6 +298,11 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     workers = workers or settings.workers
     click.echo(f"clustergraph serves GraphiQL at http://{host}:{port}/graphql")
     click.echo(f"             and the explorer at http://{host}:{port}/explore")
+    if workers > 1:
+        click.echo(f"             with {workers} worker processes")
+        _share_metrics()
+        if settings.rate_limit_storage.startswith(("memory", "async+memory")):
+            console.print("note: rate limits are counted per worker; set CLUSTERGRAPH_RATE_LIMIT_STORAGE")
     # The service's own request log (JSON, no query text, no headers) replaces uvicorn's
     # access log, which would print query strings, variables included.
     log_config = dict(uvicorn.config.LOGGING_CONFIG)
@@ -306,19 +310,38 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         **log_config["loggers"],
         "clustergraph": {"handlers": ["default"], "level": "INFO", "propagate": False},
     }
-    options: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "log_level": "info",
-        "access_log": False,
-        "log_config": log_config,
-    }
-    if workers == 1:
-        uvicorn.run(create_app(settings), **options, **uvicorn_options(settings))
-    else:
-        # Worker processes build their own app from the same environment.
-        click.echo(f"             with {workers} worker processes")
-        uvicorn.run("clustergraph.app:create_app", factory=True, workers=workers, **options)
+    # An import string and a factory: each worker process builds its own app from the environment.
+    uvicorn.run(
+        "clustergraph.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+        log_config=log_config,
+        timeout_graceful_shutdown=settings.shutdown_timeout,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # Each worker reads its bounds from the environment too (the options are pickled to it).
+        **uvicorn_options(settings, from_environment=True),
+    )
+
+
+def _share_metrics() -> None:
+    """Multiprocess mode for the workers' metrics, in a fresh folder unless one is set."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    from clustergraph.metrics import MULTIPROCESS_DIR
+
+    if not os.environ.get(MULTIPROCESS_DIR):
+        folder = tempfile.mkdtemp(prefix="clustergraph-metrics-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        # Set before uvicorn spawns the workers, which read it when they import prometheus_client.
+        os.environ[MULTIPROCESS_DIR] = folder
 
 
 @main.command()
@@ -329,7 +352,10 @@ def loadtest(url: str, rate: float, duration: float) -> None:
     """Hold a steady rate of GraphQL reads against a running service; print the figures as JSON."""
     import json
 
-    from clustergraph import loadtest as load
+    try:
+        from clustergraph import loadtest as load
+    except ImportError as error:  # httpx comes with the test extras, not with a serving install
+        raise click.ClickException(f"the load test needs {error.name}: pip install -e '.[test]'") from error
 
     try:
         report = asyncio.run(load.run(url, rate, duration))

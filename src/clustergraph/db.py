@@ -1,13 +1,17 @@
 """The async connection to Neo4j: running Cypher with a timeout, and naming its failures.
 
 Every Cypher query the service sends goes through `Graph`; the Cypher itself lives in
-`clustergraph.cypher`.
+`clustergraph.cypher`. Reads run as read transactions (a routing `neo4j://` URI sends them
+to a cluster's readers), writes as write transactions. Within one request, every query
+goes through that request's bookmark manager (`causal_chain`): its reads wait for the
+bookmarks the client sent back, and its writes leave the bookmark the answer carries.
 """
 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, LiteralString, TypeVar
 
@@ -16,17 +20,27 @@ from neo4j import (
     AsyncDriver,
     AsyncGraphDatabase,
     AsyncManagedTransaction,
+    AsyncSession,
+    Bookmarks,
     Query,
     RoutingControl,
     unit_of_work,
 )
-from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.api import AsyncBookmarkManager
+from neo4j.exceptions import (
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
-from clustergraph.errors import GraphUnavailable, QueryTimeout
+from clustergraph.errors import BadBookmark, GraphUnavailable, QueryTimeout
 from clustergraph.location import GraphLocation
 from clustergraph.metrics import NEO4J_ERRORS
 
-__all__ = ["Graph", "GraphUnavailable", "QueryTimeout", "query_counter", "translate_error"]
+__all__ = ["BadBookmark", "Graph", "GraphUnavailable", "QueryTimeout", "query_counter", "translate_error"]
 
 T = TypeVar("T")
 
@@ -34,6 +48,28 @@ T = TypeVar("T")
 query_counter: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "query_counter", default=None
 )
+
+# The bookmark manager of the request being served (None outside requests: the CLI, imports).
+_bookmarks: contextvars.ContextVar[AsyncBookmarkManager | None] = contextvars.ContextVar(
+    "bookmarks", default=None
+)
+
+
+@contextmanager
+def causal_chain(initial: Iterable[str] = ()) -> Iterator[AsyncBookmarkManager]:
+    """Chain every query run inside the block: each sees at least `initial` and all writes before it."""
+    manager = AsyncGraphDatabase.bookmark_manager(initial_bookmarks=Bookmarks.from_raw_values(initial))
+    token = _bookmarks.set(manager)
+    try:
+        yield manager
+    finally:
+        _bookmarks.reset(token)
+
+
+async def current_bookmarks() -> list[str]:
+    """The bookmarks the current request's writes left (or the ones it was sent), sorted."""
+    manager = _bookmarks.get()
+    return sorted(await manager.get_bookmarks()) if manager is not None else []
 
 
 def _record(query: str) -> None:
@@ -54,7 +90,13 @@ def translate_error(error: Exception) -> Exception:
 def _translate(error: Exception) -> Exception:
     if isinstance(error, (ServiceUnavailable, SessionExpired)):
         return GraphUnavailable(str(error))
-    if isinstance(error, ClientError) and error.code and "TransactionTimedOut" in error.code:
+    code = error.code if isinstance(error, Neo4jError) else None
+    if code and "InvalidBookmark" in code:
+        return BadBookmark(str(error))
+    if isinstance(error, TransientError) and code and "BookmarkTimeout" in code:
+        # This server has not caught up with the bookmark yet: the client may try again.
+        return GraphUnavailable(str(error))
+    if isinstance(error, ClientError) and code and "TransactionTimedOut" in code:
         return QueryTimeout(str(error))
     if isinstance(error, DriverError) and not isinstance(error, Neo4jError):
         return GraphUnavailable(str(error))
@@ -99,7 +141,7 @@ class Graph:
         """Run `work` as one write transaction: it happens whole or not at all, within the timeout."""
         bounded = unit_of_work(timeout=self.timeout)(work)
         try:
-            async with self.driver.session(database=self.database) as session:
+            async with self._session() as session:
                 return await session.execute_write(bounded)
         except Exception as error:
             raise translate_error(error) from error
@@ -108,7 +150,7 @@ class Graph:
         """Run in an implicit transaction (what `CALL { ... } IN TRANSACTIONS` needs)."""
         _record(cypher)
         try:
-            async with self.driver.session(database=self.database) as session:
+            async with self._session() as session:
                 result = await session.run(Query(cypher, timeout=self.timeout), params or {})
                 await result.consume()
         except Exception as error:
@@ -120,14 +162,15 @@ class Graph:
         """Records one by one, for answers too large to hold as a list (the whole-graph export)."""
         _record(cypher)
         try:
-            async with self.driver.session(
-                database=self.database, default_access_mode=READ_ACCESS
-            ) as session:
+            async with self._session(default_access_mode=READ_ACCESS) as session:
                 result = await session.run(Query(cypher, timeout=self.timeout), params or {})
                 async for record in result:
                     yield record.data()
         except Exception as error:
             raise translate_error(error) from error
+
+    def _session(self, **config: Any) -> AsyncSession:
+        return self.driver.session(database=self.database, bookmark_manager=_bookmarks.get(), **config)
 
     async def ping(self) -> None:
         await self._execute("RETURN 1 AS ok", {}, RoutingControl.READ, timeout=3.0)
@@ -140,12 +183,16 @@ class Graph:
         timeout: float | None = None,
     ) -> list[dict[str, Any]]:
         _record(cypher)
+        # Outside a request, the driver's own manager chains this process's queries.
+        manager = _bookmarks.get()
+        chain: dict[str, Any] = {"bookmark_manager_": manager} if manager is not None else {}
         try:
             records, _, _ = await self.driver.execute_query(
                 Query(cypher, timeout=timeout or self.timeout),
                 params,
                 database_=self.database,
                 routing_=routing,
+                **chain,
             )
         except Exception as error:
             raise translate_error(error) from error

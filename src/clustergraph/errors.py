@@ -16,6 +16,7 @@ read `code`, `status` and `extensions()` from the exception itself, never from i
     │   └── PersistedQueryForbidden         PERSISTED_QUERY_NOT_ALLOWED 400
     ├── Unauthenticated                     UNAUTHENTICATED         401
     ├── Forbidden                           FORBIDDEN               403
+    ├── BadBookmark                         BAD_BOOKMARK            400
     ├── RateLimited                         RATE_LIMITED            429
     ├── GraphUnavailable                    SERVICE_UNAVAILABLE     503
     └── QueryTimeout                        QUERY_TIMEOUT           504
@@ -39,6 +40,8 @@ INTERNAL = "INTERNAL_SERVER_ERROR"
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+BAD_BOOKMARK = "BAD_BOOKMARK"
+UNKNOWN_BOOKMARK = "The Clustergraph-Bookmark header names a state this graph never had."
 
 
 class ClusterGraphError(Exception):
@@ -147,6 +150,14 @@ class RateLimited(ClusterGraphError):
 
     code = RATE_LIMITED
     status = 429
+
+
+class BadBookmark(ClusterGraphError):
+    """The request sent back a bookmark this database does not know."""
+
+    code = BAD_BOOKMARK
+    status = 400
+    public_message = UNKNOWN_BOOKMARK
 
 
 class GraphUnavailable(ClusterGraphError):

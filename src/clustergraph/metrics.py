@@ -1,8 +1,16 @@
-"""The service's Prometheus metrics (served at /metrics), defined once per process."""
+"""The service's Prometheus metrics (served at /metrics), defined once per process.
+
+With several workers (`clustergraph serve --workers N`), each worker writes its samples
+to files in PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode, which the
+command line sets up), and /metrics, whichever worker answers it, sums all of them.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+import os
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -31,5 +39,12 @@ def path_label(path: str) -> str:
     return path if path in KNOWN_PATHS else "other"
 
 
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
 async def metrics(request: Request) -> Response:
+    if os.environ.get(MULTIPROCESS_DIR):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

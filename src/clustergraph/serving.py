@@ -14,13 +14,14 @@ from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from clustergraph.settings import Settings
+from clustergraph.settings import Settings, get_settings
 
 
 class BoundedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol, with a deadline for each request's headers."""
 
-    header_timeout: float = 10.0
+    # None: CLUSTERGRAPH_HEADER_TIMEOUT from the environment (what each worker process reads).
+    header_timeout: float | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -47,7 +48,8 @@ class BoundedH11Protocol(H11Protocol):
         return self.cycle is None or self.cycle.response_complete
 
     def _arm(self) -> None:
-        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+        timeout = self.header_timeout if self.header_timeout is not None else get_settings().header_timeout
+        self._header_timer = self.loop.call_later(timeout, self._headers_too_slow)
 
     def _disarm(self) -> None:
         if self._header_timer is not None:
@@ -60,9 +62,16 @@ class BoundedH11Protocol(H11Protocol):
             self.transport.close()
 
 
-def uvicorn_options(settings: Settings) -> dict[str, Any]:
-    """What `uvicorn.Config` takes from the settings (the CLI and the tests serve alike)."""
-    protocol = type("BoundedH11Protocol", (BoundedH11Protocol,), {"header_timeout": settings.header_timeout})
+def uvicorn_options(settings: Settings, from_environment: bool = False) -> dict[str, Any]:
+    """What `uvicorn.Config` takes from the settings (the CLI and the tests serve alike).
+
+    `from_environment`: the settings are the environment's, so the protocol is the plain
+    importable class (worker processes get it pickled by name) that reads them itself."""
+    protocol: type[BoundedH11Protocol] = BoundedH11Protocol
+    if not from_environment:
+        protocol = type(
+            "BoundedH11Protocol", (BoundedH11Protocol,), {"header_timeout": settings.header_timeout}
+        )
     return {
         "http": protocol,
         "limit_concurrency": settings.max_connections,

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, validation_alias="CLUSTERGRAPH_PORT")
     workers: int = Field(default=1, ge=1, le=64, validation_alias="CLUSTERGRAPH_WORKERS")
     query_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_QUERY_TIMEOUT")
+    # How long SIGTERM lets the requests in flight finish before the process exits anyway
+    # (`shutdown_timeout`, below); `workers` above is uvicorn's worker processes.
+    # Proxies whose X-Forwarded-For names the client (comma-separated addresses, or "*"):
+    # behind a reverse proxy, the rate limit per address needs the client's address, not the proxy's.
+    forwarded_allow_ips: str = Field(default="127.0.0.1", validation_alias="CLUSTERGRAPH_FORWARDED_ALLOW_IPS")
+    shutdown_timeout: int = Field(default=10, ge=1, validation_alias="CLUSTERGRAPH_SHUTDOWN_TIMEOUT")
 
     # Bounds on what one GraphQL request may ask for.
     max_query_depth: int = Field(default=12, validation_alias="CLUSTERGRAPH_MAX_QUERY_DEPTH")
@@ -78,6 +84,9 @@ class Settings(BaseSettings):
         default="600/minute", validation_alias="CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS"
     )
     rate_limit_per_key: str = Field(default="300/minute", validation_alias="CLUSTERGRAPH_RATE_LIMIT_PER_KEY")
+    # Where the limits' counters live: one process's memory, or a store all replicas share
+    # (a `limits` storage URI such as redis://127.0.0.1:6379/0).
+    rate_limit_storage: str = Field(default="memory://", validation_alias="CLUSTERGRAPH_RATE_LIMIT_STORAGE")
     introspection: bool = Field(default=True, validation_alias="CLUSTERGRAPH_INTROSPECTION")
     # Answer the queries the translator compiles without graphql-core's executor (api/compiled.py).
     compiled_reads: bool = Field(default=True, validation_alias="CLUSTERGRAPH_COMPILED_READS")

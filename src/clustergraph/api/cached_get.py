@@ -21,7 +21,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from clustergraph import graph_version
 from clustergraph.api.media import negotiate
 from clustergraph.api.persisted import PersistedQueryError, requested_hash, resolve
-from clustergraph.db import GraphUnavailable, QueryTimeout
+from clustergraph.db import BadBookmark, GraphUnavailable, QueryTimeout
+from clustergraph.errors import BAD_BOOKMARK, UNKNOWN_BOOKMARK
 from clustergraph.settings import Settings
 
 
@@ -96,6 +97,9 @@ class CachedGraphQL:
     async def _answer(self, scope: Scope, receive: Receive, send: Send, params: QueryParams) -> None:
         try:
             version = await graph_version.current(scope["app"].state.graph)
+        except BadBookmark:
+            await _error(400, BAD_BOOKMARK, UNKNOWN_BOOKMARK)(scope, receive, send)
+            return
         except (GraphUnavailable, QueryTimeout):
             await _error(503, "SERVICE_UNAVAILABLE", "The graph database is unavailable; try again shortly.")(
                 scope, receive, send

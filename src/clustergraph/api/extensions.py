@@ -9,7 +9,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from clustergraph import graph_version
-from clustergraph.db import query_counter
+from clustergraph.db import current_bookmarks, query_counter
 
 
 class OperationRecord(SchemaExtension):
@@ -50,9 +50,12 @@ class CypherQueryCount(SchemaExtension):
 
 
 class BumpGraphVersionAfterMutations(SchemaExtension):
-    """After a mutation, mark the graph changed so cached GET answers (ETags) are not reused."""
+    """After a mutation, mark the graph changed so cached GET answers (ETags) are not reused,
+    and answer the bookmark of that last write as `extensions.bookmark`: a read that sends
+    it back (the `Clustergraph-Bookmark` header) sees the mutation on any replica."""
 
     async def on_execute(self) -> AsyncIterator[None]:
+        self._bookmark: str | None = None
         yield
         context = self.execution_context
         if context.operation_type is not OperationType.MUTATION or context.result is None:
@@ -61,3 +64,8 @@ class BumpGraphVersionAfterMutations(SchemaExtension):
         # answer means its transaction committed.
         if any(value is not None for value in (context.result.data or {}).values()):
             await graph_version.bump(context.context.graph)
+            self._bookmark = ",".join(await current_bookmarks()) or None
+
+    def get_results(self) -> dict[str, Any]:
+        bookmark = getattr(self, "_bookmark", None)
+        return {"bookmark": bookmark} if bookmark else {}

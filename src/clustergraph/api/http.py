@@ -31,7 +31,7 @@ from clustergraph.api.persisted import PersistedQueryError, resolve
 from clustergraph.api.playground import graphiql_html
 from clustergraph.api.schema import ClusterSchema, build_schema
 from clustergraph.auth.identity import Unauthenticated
-from clustergraph.auth.resolve import Authenticator
+from clustergraph.auth.resolve import CREDENTIAL_HEADER, Authenticator
 from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.settings import Settings
 
@@ -156,7 +156,7 @@ class ClusterGraphQL(GraphQL[Context, None]):
         )
         authenticator: Authenticator = request.app.state.authenticator
         try:
-            context.identity = await authenticator.identify(request.headers.get("authorization"))
+            context.identity = await authenticator.identify(request.headers.get(CREDENTIAL_HEADER))
         except (Unauthenticated, GraphUnavailable, QueryTimeout) as error:
             # Kept for the fields that need a credential; public reads still answer.
             context.auth_error = error

@@ -1,4 +1,8 @@
-"""From an `Authorization: Bearer ...` header to the caller's identity."""
+"""From an `Authorization: Bearer ...` header to the caller's identity.
+
+`CREDENTIAL_HEADER` is the one header a credential is read from, here and by the rate
+limiter, so a request is counted against exactly the key it is identified by.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,15 @@ from clustergraph.auth.identity import Identity, Unauthenticated
 from clustergraph.auth.keys import TOKEN_PREFIX, identify_key
 from clustergraph.auth.oidc import OidcVerifier
 from clustergraph.db import Graph
+
+CREDENTIAL_HEADER = "authorization"
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` value, or None for anything else."""
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
 
 
 class Authenticator:
@@ -17,9 +30,8 @@ class Authenticator:
         """None without a header; raises Unauthenticated for a credential that does not verify."""
         if not authorization:
             return None
-        scheme, _, token = authorization.partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
+        token = bearer_token(authorization)
+        if token is None:
             raise Unauthenticated("send the credential as `Authorization: Bearer <token>`")
         if token.startswith(TOKEN_PREFIX):
             identity = await identify_key(self.graph, token)

@@ -142,6 +142,8 @@ class LocalServer:
             "server.default_listen_address": "127.0.0.1",
             "server.default_advertised_address": "127.0.0.1",
             "server.bolt.listen_address": f"127.0.0.1:{self.bolt_port}",
+            # What the routing table of a `neo4j://` connection names as reader and writer.
+            "server.bolt.advertised_address": f"127.0.0.1:{self.bolt_port}",
             "server.http.enabled": "false",
             "server.https.enabled": "false",
             "server.directories.data": str(self.home / "data"),

@@ -19,7 +19,7 @@ def cors_middleware(settings: Settings) -> Middleware:
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type", "If-None-Match"],
+        allow_headers=["Content-Type", "If-None-Match", "Clustergraph-Bookmark"],
         expose_headers=["ETag", "Content-Disposition", "X-Truncated"],
         max_age=600,
     )

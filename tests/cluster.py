@@ -1,0 +1,146 @@
+"""Several service processes on one Neo4j, with a Redis they share: the multi-replica test bed.
+
+`redis_server()` starts Debian's `redis-server` on a free loopback port (no persistence,
+in a temporary folder) and stops it after; `replicas()` starts N `clustergraph serve`
+processes, each as an operator would run it, all on the test suite's Neo4j through the
+routing `neo4j://` scheme. Both are context managers, so tests (and later features:
+anything that must hold across replicas) can combine them freely.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from clustergraph.location import GraphLocation
+from tests.support import free_port
+
+
+def routing_uri(location: GraphLocation) -> str:
+    """The same server through the routing scheme (what a cluster or Aura is reached by)."""
+    scheme, _, rest = location.uri.partition("://")
+    return f"{scheme.replace('bolt', 'neo4j', 1)}://{rest}"
+
+
+def _redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A throwaway Redis on loopback; yields its URI (redis://127.0.0.1:PORT/0)."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        raise RuntimeError("redis-server is not installed: scripts/test installs it (Debian's redis-server)")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="clustergraph-redis-") as folder:
+        command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        process = subprocess.Popen(
+            [*command, "--dir", folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while not _redis_answers(port):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start on port {port}")
+                time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@dataclass
+class Replica:
+    """One `clustergraph serve` process."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def stop(self, timeout: float = 30) -> int:
+        """SIGTERM, as an orchestrator sends it; the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def service_env(location: GraphLocation, **settings: str) -> dict[str, str]:
+    """The environment of a service process on the test Neo4j (through `neo4j://`), plus `settings`."""
+    return {
+        **os.environ,
+        "NEO4J_URI": routing_uri(location),
+        "NEO4J_USER": location.user,
+        "NEO4J_PASSWORD": location.password,
+        "NEO4J_DATABASE": location.database,
+        **settings,
+    }
+
+
+def start_replica(env: dict[str, str], folder: Path, workers: int = 1) -> Replica:
+    """One `clustergraph serve` on a free port, returned once each of its workers has started."""
+    port = free_port()
+    log = folder / f"replica-{port}.log"
+    command = [str(Path(sys.executable).with_name("clustergraph")), "serve", "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*command, "--workers", str(workers)], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    replica = Replica(process, f"http://127.0.0.1:{port}", log)
+    deadline = time.monotonic() + 90
+    # /readyz answers as soon as one worker does: the others are counted in the log.
+    while replica.log_text().count("Application startup complete") < workers or not _ready(replica.url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            replica.stop()
+            raise RuntimeError(f"a replica did not start:\n{replica.log_text()}")
+        time.sleep(0.2)
+    return replica
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+@contextmanager
+def replicas(
+    location: GraphLocation, count: int, workers: int = 1, **settings: str
+) -> Iterator[list[Replica]]:
+    """`count` service processes on one Neo4j, each with `workers` workers and these settings
+    (environment names); stopped with SIGTERM after, so their workers exit too."""
+    with tempfile.TemporaryDirectory(prefix="clustergraph-replicas-") as folder:
+        env = service_env(location, **settings)
+        started: list[Replica] = []
+        try:
+            for _ in range(count):
+                started.append(start_replica(env, Path(folder), workers))
+            yield started
+        finally:
+            for replica in started:
+                try:
+                    replica.stop(timeout=30)
+                except subprocess.TimeoutExpired:
+                    replica.process.kill()
+                    replica.process.wait(timeout=10)
