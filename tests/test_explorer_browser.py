@@ -133,11 +133,16 @@ async def test_keyboard_search_select_expand_collapse_undo_and_a_path(service_ur
         await page.click("#list-view summary")
         nodes = await page.locator("#view-nodes li").evaluate_all("ls => ls.map(l => l.dataset.key)")
         assert set(nodes) == expanded
-        assert await page.locator("#view-edges li").count() == await page.evaluate("explorer.cy.edges().length")
+        assert await page.locator("#view-edges li").count() == await page.evaluate(
+            "explorer.cy.edges().length"
+        )
         await page.locator(f'#view-nodes li[data-key="{CZECH_LEAD}"] button').focus()
         await page.keyboard.press("Enter")
         assert await page.evaluate("explorer.selected()") == CZECH_LEAD
-        assert await page.get_attribute(f'#view-nodes li[data-key="{CZECH_LEAD}"] button', "aria-pressed") == "true"
+        assert (
+            await page.get_attribute(f'#view-nodes li[data-key="{CZECH_LEAD}"] button', "aria-pressed")
+            == "true"
+        )
 
         # Two entities: the paths between them are highlighted, with the countries crossed.
         await page.fill("#path-from", POLISH_CLUSTER)

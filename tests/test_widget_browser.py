@@ -91,7 +91,9 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 1000}, "phone": {"width": 390,
 
 
 @pytest.mark.parametrize("device", VIEWPORTS)
-async def test_a_partner_site_embeds_the_widget_and_it_renders_the_partners(sites: Sites, device: str) -> None:
+async def test_a_partner_site_embeds_the_widget_and_it_renders_the_partners(
+    sites: Sites, device: str
+) -> None:
     async with chromium() as browser:
         page = await browser.new_page(viewport=VIEWPORTS[device])
         requests, errors = watch(page)
@@ -124,7 +126,9 @@ async def test_a_partner_site_embeds_the_widget_and_it_renders_the_partners(site
 
         # The legend names the kinds drawn, and the red country code since one is shown.
         drawn = set(await widget.locator("svg circle").evaluate_all("cs => cs.map(c => c.dataset.kind)"))
-        legend = set(await widget.locator(".legend [data-kind]").evaluate_all("ls => ls.map(l => l.dataset.kind)"))
+        legend = set(
+            await widget.locator(".legend [data-kind]").evaluate_all("ls => ls.map(l => l.dataset.kind)")
+        )
         assert drawn == legend
         assert await widget.locator(".legend [data-legend=cross]").count() == 1
         assert await widget.locator("li .cc.cross").count() >= 1
@@ -177,6 +181,8 @@ async def test_the_embed_page_legend_says_only_what_is_drawn(service_url: str) -
         assert await widget.locator(".legend [data-legend=cross]").count() == 0
         assert "border" not in await widget.locator(".box").inner_text()
         drawn = set(await widget.locator("svg circle").evaluate_all("cs => cs.map(c => c.dataset.kind)"))
-        legend = set(await widget.locator(".legend [data-kind]").evaluate_all("ls => ls.map(l => l.dataset.kind)"))
+        legend = set(
+            await widget.locator(".legend [data-kind]").evaluate_all("ls => ls.map(l => l.dataset.kind)")
+        )
         assert drawn == legend
         assert await axe_violations(page) == []

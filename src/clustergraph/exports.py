@@ -171,7 +171,10 @@ CYTOSCAPE_STYLE = [
         "style": {"background-color": "data(colour)", "width": "data(size)", "height": "data(size)"},
     },
     {"selector": "node", "style": {"label": "data(label)"}},
-    {"selector": "edge", "style": {"label": "data(label)", "curve-style": "bezier", "target-arrow-shape": "triangle"}},
+    {
+        "selector": "edge",
+        "style": {"label": "data(label)", "curve-style": "bezier", "target-arrow-shape": "triangle"},
+    },
 ]
 
 

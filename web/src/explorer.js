@@ -239,6 +239,8 @@ class Explorer {
     this.paths = null;
     this.history = [];
     this.busy = 0;
+    // Node count above which the performance options are on (a test compares both).
+    this.large = LARGE;
     this.bind();
   }
 
@@ -476,7 +478,7 @@ class Explorer {
   }
 
   mark() {
-    const large = this.cy.nodes(':childless').length > LARGE;
+    const large = this.cy.nodes(':childless').length > this.large;
     this.setPerformance(large);
     this.cy.batch(() => {
       this.cy.edges().toggleClass('large', large);
