@@ -165,3 +165,50 @@ async def test_bad_export_requests_say_what_was_wrong(
     response = await http.get(path)
     assert response.status_code == status
     assert message in response.json()["error"]
+
+
+async def test_a_posted_view_exports_just_those_nodes_and_edges_where_they_were_drawn(
+    http: httpx.AsyncClient, gql: Any
+) -> None:
+    answer = await gql(
+        'query { neighbourhood(key: "project:clusters-cord", depth: 1, limit: 4) { edges { id from to } } }'
+    )
+    edge = answer["data"]["neighbourhood"]["edges"][0]
+    view = {
+        "nodes": [
+            {"key": edge["from"], "x": 10.5, "y": -20.0, "colour": "#6666ee", "size": 26},
+            {"key": edge["to"], "x": 200.0, "y": 40.25, "colour": "#44aa66", "size": 38},
+            {"key": "cluster:euroregion-beskidy", "x": 0, "y": 0, "colour": "#6666ee", "size": 26},
+        ],
+        "edges": [edge["id"]],
+    }
+    response = await http.post("/export/gexf", json=view)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == 'attachment; filename="clustergraph-view.gexf"'
+    read = nx.read_gexf(io.BytesIO(response.content))
+    assert set(read.nodes) == {n["key"] for n in view["nodes"]}
+    assert [(u, v) for u, v in read.edges()] == [(edge["from"], edge["to"])]
+    viz = read.nodes[edge["to"]]["viz"]
+    assert viz["position"]["x"] == 200.0 and viz["position"]["y"] == -40.25
+    assert (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"], viz["size"]) == (0x44, 0xAA, 0x66, 38)
+
+    graphml = nx.read_graphml(io.BytesIO((await http.post("/export/graphml", json=view)).content))
+    assert graphml.nodes[edge["from"]]["x"] == 10.5 and graphml.nodes[edge["from"]]["colour"] == "#6666ee"
+    # Exports without a view carry no drawing attributes.
+    plain = nx.read_graphml(io.BytesIO((await download(http, "graphml", key=edge["from"])).content))
+    assert "x" not in plain.nodes[edge["from"]]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"not json", "the view is not valid JSON"),
+        (b'{"nodes": []}', "nodes"),
+        (b'{"nodes": [{"key": "a", "x": 0, "y": 0, "colour": "red", "size": 5}]}', "colour"),
+        (b'{"nodes": [{"key": "a", "x": 1e999, "y": 0, "colour": "#000000", "size": 5}]}', "x"),
+    ],
+)
+async def test_a_bad_view_says_what_was_wrong(http: httpx.AsyncClient, body: bytes, message: str) -> None:
+    response = await http.post("/export/cyjs", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert message in response.json()["error"]

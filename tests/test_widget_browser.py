@@ -1,4 +1,5 @@
-"""The widget on partner pages served from other local origins, in a real headless Chromium."""
+"""The widget on partner pages served from other local origins, in a real headless Chromium,
+on a desktop and a 390x844 phone viewport; axe-core audits the host page and the embed page."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.async_api import Page
+from playwright.async_api import Frame, Page
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -15,8 +16,8 @@ from starlette.routing import Route
 from clustergraph.app import create_app
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
-from clustergraph.web.pages import embed_snippet
-from tests.browser import chromium, screenshot_path
+from clustergraph.web.pages import embed_snippet, iframe_snippet
+from tests.browser import axe_violations, chromium, screenshot_path
 from tests.support import serve
 
 CLUSTER = "cluster:euroregion-beskidy"
@@ -34,8 +35,8 @@ HOST_PAGE = """<!doctype html>
   <ul><li class="host-item">a host list item, hidden by the host's own rule</li></ul>
   <div class="box" id="host-box">the host's own .box</div>
   {snippet}
-  <h2>Embedded without scripts</h2>
-  <iframe id="embed" src="{service}/embed?entity={key}" width="680" height="420" style="border:0"></iframe>
+  <h2>Embedded in a frame</h2>
+  {frame}
 </body></html>
 """
 
@@ -50,7 +51,8 @@ class Sites:
 def host_app(service: list[str]) -> Starlette:
     async def page(request: Request) -> HTMLResponse:
         snippet = embed_snippet(service[0], CLUSTER)
-        return HTMLResponse(HOST_PAGE.format(snippet=snippet, service=service[0], key=CLUSTER))
+        frame = iframe_snippet(service[0], CLUSTER).replace("<iframe ", '<iframe id="embed" ', 1)
+        return HTMLResponse(HOST_PAGE.format(snippet=snippet, frame=frame))
 
     return Starlette(routes=[Route("/", page)])
 
@@ -66,6 +68,17 @@ def sites(settings: Settings, location: GraphLocation, service_url: str) -> Iter
             yield Sites(url, partner, stranger)
 
 
+async def frame_fits(page: Page, embed: Frame) -> None:
+    """Waits until the iframe is as tall as the embed page's content."""
+    for _ in range(100):
+        content = await embed.evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
+        height = await page.evaluate("document.getElementById('embed').getBoundingClientRect().height")
+        if abs(height - content) <= 1 and content > 100:
+            return
+        await page.wait_for_timeout(100)
+    raise AssertionError(f"the frame is {height} px high, its content {content} px")
+
+
 def watch(page: Page) -> tuple[list[str], list[str]]:
     graphql_requests: list[str] = []
     errors: list[str] = []
@@ -74,9 +87,15 @@ def watch(page: Page) -> tuple[list[str], list[str]]:
     return graphql_requests, errors
 
 
-async def test_a_partner_site_embeds_the_widget_and_it_renders_the_partners(sites: Sites) -> None:
+VIEWPORTS = {"desktop": {"width": 1280, "height": 1000}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+async def test_a_partner_site_embeds_the_widget_and_it_renders_the_partners(
+    sites: Sites, device: str
+) -> None:
     async with chromium() as browser:
-        page = await browser.new_page(viewport={"width": 1000, "height": 1100})
+        page = await browser.new_page(viewport=VIEWPORTS[device])
         requests, errors = watch(page)
         await page.goto(sites.partner)
         widget = page.locator("body > clustergraph-partners")
@@ -104,7 +123,36 @@ async def test_a_partner_site_embeds_the_widget_and_it_renders_the_partners(site
 
         # One request for the widget's data (the iframe's own page makes its own one).
         assert len(requests) == 2, requests
-        await page.screenshot(path=str(screenshot_path("widget-host-page")), full_page=True)
+
+        # The legend names the kinds drawn, and the red country code since one is shown.
+        drawn = set(await widget.locator("svg circle").evaluate_all("cs => cs.map(c => c.dataset.kind)"))
+        legend = set(
+            await widget.locator(".legend [data-kind]").evaluate_all("ls => ls.map(l => l.dataset.kind)")
+        )
+        assert drawn == legend
+        assert await widget.locator(".legend [data-legend=cross]").count() == 1
+        assert await widget.locator("li .cc.cross").count() >= 1
+
+        # Nothing is wider than the screen; the frame is as wide as the page's column and
+        # as tall as its content (the embed page reports its height).
+        width = VIEWPORTS[device]["width"]
+        assert await page.evaluate("document.documentElement.scrollWidth") <= width
+        box = await widget.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width
+        embed = page.frame(url=lambda url: "/embed?" in url)
+        assert embed is not None
+        await page.locator("#embed").scroll_into_view_if_needed()
+        await frame_fits(page, embed)
+        # All of it shows: nothing to scroll inside the frame.
+        assert await embed.evaluate("document.documentElement.scrollHeight <= innerHeight + 1")
+        frame_width = await page.locator("#embed").evaluate("f => f.getBoundingClientRect().width")
+        body_width = await page.evaluate("document.body.clientWidth")
+        assert abs(frame_width - body_width) <= 1
+
+        # axe-core finds nothing serious on the host page (widget included) or in the frame.
+        assert await axe_violations(page) == []
+        assert await axe_violations(embed) == []
+        await page.screenshot(path=str(screenshot_path(f"widget-host-page-{device}")), full_page=True)
         assert errors == []
 
 
@@ -116,6 +164,25 @@ async def test_a_site_not_on_the_allow_list_is_refused(sites: Sites) -> None:
         await page.goto(sites.stranger)
         await page.wait_for_selector("body > clustergraph-partners[data-state=error]", timeout=30_000)
         text = await page.locator("body > clustergraph-partners .error").inner_text()
-        assert "could not be loaded" in text
+        # It says what to do, and where: the setting, and the origin to put in it.
+        assert "CLUSTERGRAPH_CORS_ORIGINS" in text and sites.stranger in text, text
         assert any("CORS" in line or "Access-Control-Allow-Origin" in line for line in console), console
         await page.screenshot(path=str(screenshot_path("widget-refused-origin")))
+
+
+async def test_the_embed_page_legend_says_only_what_is_drawn(service_url: str) -> None:
+    """A project has no country, so nothing is across a border from it: no red in the legend."""
+    async with chromium() as browser:
+        page = await browser.new_page(viewport={"width": 700, "height": 800})
+        await page.goto(f"{service_url}/embed?entity=project:clusters-cord")
+        widget = page.locator("clustergraph-partners[data-state=ready]")
+        await widget.wait_for(timeout=30_000)
+        assert await widget.locator("li .cc.cross").count() == 0
+        assert await widget.locator(".legend [data-legend=cross]").count() == 0
+        assert "border" not in await widget.locator(".box").inner_text()
+        drawn = set(await widget.locator("svg circle").evaluate_all("cs => cs.map(c => c.dataset.kind)"))
+        legend = set(
+            await widget.locator(".legend [data-kind]").evaluate_all("ls => ls.map(l => l.dataset.kind)")
+        )
+        assert drawn == legend
+        assert await axe_violations(page) == []

@@ -12,7 +12,7 @@ from clustergraph.app import create_app
 from clustergraph.location import GraphLocation
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
-from clustergraph.web.pages import DIST, embed_snippet
+from clustergraph.web.pages import DIST, embed_snippet, iframe_snippet
 from tests.support import serve
 
 ALLOWED = "http://partner.example.org"
@@ -85,3 +85,9 @@ def test_the_readme_shows_the_snippet_the_browser_test_pastes() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     snippet = embed_snippet("https://clustergraph.example.org", "cluster:euroregion-beskidy")
     assert f"<!-- widget-snippet -->\n```html\n{snippet}\n```" in readme
+
+
+def test_the_readme_shows_the_iframe_snippet_the_browser_test_pastes() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = iframe_snippet("https://clustergraph.example.org", "cluster:euroregion-beskidy")
+    assert f"<!-- iframe-snippet -->\n```html\n{snippet}\n```" in readme

@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Route("/explore", pages.explorer),
             Route("/widget.js", pages.widget_script),
             Route("/embed", pages.embed),
-            Route("/export/{format}", export),
+            Route("/export/{format}", export, methods=["GET", "POST"]),
             Route("/metrics", metrics),
         ],
         # Outermost first: every request is logged and counted, refused ones included.

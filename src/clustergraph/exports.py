@@ -5,6 +5,11 @@ show) and every property of the entity; edges carry `relationship` (the type: GE
 reserves `type`), `label` (the type again) and every property of the relationship.
 GraphML, GEXF and CSV have no list type, so list values (names, aliases, sources,
 topics) are written there as JSON text; Cytoscape.js JSON keeps them as lists.
+
+A view exported from the explorer also carries each node's place, colour and size as drawn
+(`place`): GraphML and CSV as the attributes `x`, `y`, `colour`, `size`; GEXF as
+`viz:position`, `viz:color` and `viz:size` (y flipped: Gephi's y axis points up); Cytoscape
+JSON as each node's `position` and a `style` that draws `colour` and `size`.
 """
 
 from __future__ import annotations
@@ -111,9 +116,9 @@ def write(graph: Network, fmt: Format) -> Iterator[str]:
     if fmt is Format.GRAPHML:
         yield from _lines(nx.generate_graphml(flattened(graph), encoding="utf-8", prettyprint=True))
     elif fmt is Format.GEXF:
-        yield from _lines(nx.generate_gexf(flattened(graph), encoding="utf-8", prettyprint=True))
+        yield from _lines(nx.generate_gexf(with_viz(flattened(graph)), encoding="utf-8", prettyprint=True))
     elif fmt is Format.CYTOSCAPE:
-        yield json.dumps(nx.cytoscape_data(graph), ensure_ascii=False)
+        yield json.dumps(cytoscape_document(graph), ensure_ascii=False)
     elif fmt is Format.NODES_CSV:
         yield _csv(node_frame(flattened(graph)))
     else:
@@ -138,3 +143,66 @@ def _csv(frame: pd.DataFrame) -> str:
     buffer = io.StringIO()
     frame.convert_dtypes().map(spreadsheet_safe).to_csv(buffer, index=False)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where and how the explorer drew a node: model coordinates, `#rrggbb`, pixels."""
+
+    x: float
+    y: float
+    colour: str
+    size: float
+
+
+PLACEMENT_FIELDS = ("x", "y", "colour", "size")
+
+
+def place(graph: Network, placements: dict[str, Placement]) -> None:
+    """Gives the nodes their places, colours and sizes as attributes."""
+    for key, where in placements.items():
+        if key in graph:
+            graph.nodes[key].update(x=where.x, y=where.y, colour=where.colour, size=where.size)
+
+
+def _rgb(colour: str) -> dict[str, int]:
+    return {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16)}
+
+
+def with_viz(graph: Network) -> Network:
+    """The graph with placed nodes' attributes moved into GEXF's `viz` (networkx writes it)."""
+    if not any("x" in data for _, data in graph.nodes(data=True)):
+        return graph
+    copy = graph.copy()
+    for _, data in copy.nodes(data=True):
+        if "x" in data:
+            x, y, colour, size = (data.pop(name) for name in PLACEMENT_FIELDS)
+            data["viz"] = {"position": {"x": x, "y": -y, "z": 0.0}, "color": _rgb(colour), "size": size}
+    return copy
+
+
+# Cytoscape.js draws a placed view's colours and sizes from the nodes' own data.
+CYTOSCAPE_STYLE = [
+    {
+        "selector": "node[colour]",
+        "style": {"background-color": "data(colour)", "width": "data(size)", "height": "data(size)"},
+    },
+    {"selector": "node", "style": {"label": "data(label)"}},
+    {
+        "selector": "edge",
+        "style": {"label": "data(label)", "curve-style": "bezier", "target-arrow-shape": "triangle"},
+    },
+]
+
+
+def cytoscape_document(graph: Network) -> dict[str, Any]:
+    document: dict[str, Any] = nx.cytoscape_data(graph)
+    placed = False
+    for element in document["elements"]["nodes"]:
+        data = element["data"]
+        if "x" in data:
+            element["position"] = {"x": data["x"], "y": data["y"]}
+            placed = True
+    if placed:
+        document["style"] = CYTOSCAPE_STYLE
+    return document

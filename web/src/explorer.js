@@ -1,35 +1,46 @@
-// The explorer: search an entity, see its neighbourhood as a network, expand nodes by
-// clicking them, and highlight the cooperation paths between two entities.
-// Everything it shows comes from the service's GraphQL API; Cytoscape.js draws it.
+// The explorer: search an entity, see its neighbourhood as a network, select nodes (click)
+// and expand them (double-click, or the Expand button), collapse and undo, highlight the
+// cooperation paths between two entities, share the view as a link and export what is
+// on screen. Everything it shows comes from the service's GraphQL API; Cytoscape.js draws
+// it, and a list view says the same for keyboards and screen readers.
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
-import { KIND_COLOURS, kindColour } from './kinds.js';
+import { KINDS, kindOf } from './kinds.js';
+import { positions, runLayout } from './layout.js';
+import { readState, stateUrl } from './urlstate.js';
+import { el, ListView, SearchBox } from './widgets.js';
 
+const ENTITY = 'key name kind countryCode sources { key name }';
 const SEARCH = `query ExplorerSearch($query: String!) {
   search(query: $query, first: 8) { edges { node { key name kind countryCode } } }
 }`;
 const NEIGHBOURHOOD = `query ExplorerNeighbourhood($key: String!, $depth: Int!, $limit: Int!) {
   neighbourhood(key: $key, depth: $depth, limit: $limit) {
     truncated
-    nodes { key name kind countryCode }
+    nodes { ${ENTITY} }
     edges { id type from to role }
   }
 }`;
 const PATHS = `query ExplorerPaths($from: String!, $to: String!, $crossBorderOnly: Boolean!) {
   cooperationPaths(from: $from, to: $to, limit: 3, crossBorderOnly: $crossBorderOnly) {
     length countries borderCrossings
-    nodes { key name kind countryCode }
+    nodes { ${ENTITY} }
     edges { id type from to role }
   }
 }`;
 
-// How much one search result and one click bring in: enough to see a cluster's
-// network from a person, few enough to stay legible.
 cytoscape.use(fcose);
 
+// How much one search result and one expansion bring in: enough to see a cluster's
+// network from a person, few enough to stay legible.
 const FIRST_DEPTH = 2;
 const EXPAND_DEPTH = 1;
 const LIMIT = 60;
+// Above this many nodes Cytoscape's canvas performance options are switched on
+// (measured in docs/explorer-performance.md).
+const LARGE = 400;
+const EXPORT_FORMATS = [['graphml', 'GraphML'], ['gexf', 'GEXF'], ['cyjs', 'Cytoscape JSON'], ['nodes.csv', 'nodes CSV'], ['edges.csv', 'edges CSV']];
+const SIZE = { node: 26, expanded: 30, center: 38 };
 
 async function graphql(query, variables) {
   const response = await fetch('/graphql', {
@@ -42,37 +53,46 @@ async function graphql(query, variables) {
   return body.data;
 }
 
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
+function kindShape(kind) {
+  const colour = kindOf(kind).colour;
+  return el('span', { class: `shape shape-${kindOf(kind).shape}`, style: `background:${colour}`, 'aria-hidden': 'true' });
+}
+
+function legendItems() {
+  return Object.entries(KINDS).map(([kind, k]) => el('li', { 'data-kind': kind }, kindShape(kind), k.label));
 }
 
 function layoutPage(root) {
-  const search = el('input', { id: 'search', type: 'search', placeholder: 'Search an entity (diacritics optional): skalacka, beskidy…', autocomplete: 'off' });
-  const results = el('ul', { id: 'results' });
-  const from = el('input', { id: 'path-from', placeholder: 'from: key or name' });
-  const to = el('input', { id: 'path-to', placeholder: 'to: key or name' });
+  const search = new SearchBox();
+  const from = el('input', { id: 'path-from', placeholder: 'from: key or name', 'aria-label': 'Path from (key or name)' });
+  const to = el('input', { id: 'path-to', placeholder: 'to: key or name', 'aria-label': 'Path to (key or name)' });
   const crossBorder = el('input', { id: 'cross-border', type: 'checkbox' });
   const findPaths = el('button', { id: 'find-paths', type: 'button' }, 'Highlight paths');
   const clear = el('button', { id: 'clear', type: 'button' }, 'Clear');
-  const details = el('section', { id: 'details' }, el('p', { class: 'hint' }, 'Search an entity to begin; click a node to expand it.'));
+  const details = el('section', { id: 'details', 'aria-live': 'polite' },
+    el('p', { class: 'hint' }, 'Search an entity to begin. Click a node to select it, double-click to expand it.'));
   const paths = el('section', { id: 'paths' });
-  const legend = el('ul', { id: 'legend' }, ...Object.keys(KIND_COLOURS).map((kind) =>
-    el('li', {}, el('span', { class: 'swatch', style: `background:${kindColour(kind)}` }), kind.toLowerCase().replace('_', '-'))));
+  const undo = el('button', { id: 'undo', type: 'button', disabled: '' }, 'Undo');
+  const copyLink = el('button', { id: 'copy-link', type: 'button' }, 'Copy link');
+  const relayout = el('button', { id: 'relayout', type: 'button', title: 'Lay the view out again with another seed' }, 'New layout');
+  const fit = el('button', { id: 'fit', type: 'button' }, 'Fit');
+  const exportButtons = EXPORT_FORMATS.map(([fmt, label]) => el('button', { type: 'button', 'data-format': fmt }, label));
+  const neighbourhoodExports = el('p', { id: 'neighbourhood-exports' });
+  const network = el('div', { id: 'network', tabindex: '0', role: 'region', 'aria-label': 'Network picture (arrow keys pan, + and − zoom, 0 fits); the list view names what it shows' });
+  const tooltip = el('div', { id: 'tooltip', role: 'tooltip', hidden: '' });
+  const list = new ListView();
   const status = el('p', { id: 'status', role: 'status' });
   root.replaceChildren(
     el('header', {},
       el('h1', {}, el('a', { href: '/explore' }, 'clustergraph'), ' explorer'),
-      el('div', { class: 'search' }, search, results),
+      search.element,
       el('a', { href: '/graphql', class: 'graphiql' }, 'GraphiQL')),
     el('main', {},
-      el('div', { id: 'network' }),
-      el('aside', {},
+      el('div', { class: 'stage' },
+        el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'View' }, undo, fit, relayout, copyLink),
+        network, tooltip),
+      el('aside', { 'aria-label': 'Details' },
+        status,
         details,
         el('section', { id: 'path-form' },
           el('h2', {}, 'Cooperation paths'),
@@ -80,9 +100,16 @@ function layoutPage(root) {
           el('label', {}, crossBorder, ' cross-border only'),
           el('div', { class: 'buttons' }, findPaths, clear)),
         paths,
-        el('section', {}, el('h2', {}, 'Kinds'), legend),
-        status)));
-  return { search, results, from, to, crossBorder, findPaths, clear, details, paths, status };
+        el('section', { id: 'exports' },
+          el('h2', {}, 'Export'),
+          el('p', { class: 'meta' }, 'What you see, with positions, colours and sizes:'),
+          el('div', { class: 'buttons', id: 'view-exports' }, ...exportButtons),
+          neighbourhoodExports),
+        el('section', {}, el('h2', {}, 'Legend'),
+          el('ul', { id: 'legend' }, ...legendItems()),
+          el('p', { class: 'meta' }, 'Thick dark ring: the centre. Gold ring: selected. Red: on a highlighted path. Boxes: countries.')),
+        list.element)));
+  return { search, from, to, crossBorder, findPaths, clear, details, paths, undo, copyLink, relayout, fit, exportButtons, neighbourhoodExports, network, tooltip, list, status };
 }
 
 const STYLE = [
@@ -90,37 +117,44 @@ const STYLE = [
     selector: 'node',
     style: {
       'background-color': 'data(colour)',
+      shape: 'data(shape)',
       label: 'data(label)',
-      'font-size': 10,
+      // Sized for reading at zoom 1, and not drawn at all once smaller than 8 px on screen.
+      'font-size': 14,
+      'min-zoomed-font-size': 8,
+      color: '#1f2933',
+      'text-outline-color': '#ffffff',
+      'text-outline-width': 2,
       'text-wrap': 'wrap',
-      'text-max-width': 130,
+      'text-max-width': 150,
       'text-valign': 'bottom',
-      'text-margin-y': 3,
-      width: 22,
-      height: 22,
-      'border-width': 1,
-      'border-color': '#fff',
+      'text-margin-y': 4,
+      'border-width': 1.5,
+      'border-color': '#1f2933',
     },
   },
+  { selector: 'node[size]', style: { width: 'data(size)', height: 'data(size)' } },
   {
     selector: 'node.country',
     style: {
       'background-color': '#f4f6f8',
       'background-opacity': 1,
-      'border-color': '#b8c2cc',
+      shape: 'round-rectangle',
+      'border-color': '#7b8794',
       'border-style': 'dashed',
       'border-width': 1,
       label: 'data(label)',
       'text-valign': 'top',
       'text-halign': 'center',
-      'font-size': 13,
+      'font-size': 16,
       'font-weight': 'bold',
-      color: '#52606d',
+      color: '#3e4c59',
       padding: 14,
     },
   },
-  { selector: 'node.center', style: { width: 34, height: 34, 'border-width': 3, 'border-color': '#1f2933' } },
-  { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#f0b429' } },
+  { selector: 'node.center', style: { 'border-width': 4, 'border-color': '#1f2933' } },
+  { selector: 'node.expanded', style: { 'border-width': 3 } },
+  { selector: 'node:selected', style: { 'border-width': 5, 'border-color': '#f0b429', 'overlay-opacity': 0 } },
   {
     selector: 'edge',
     style: {
@@ -128,27 +162,30 @@ const STYLE = [
       'line-color': '#9aa5b1',
       'target-arrow-color': '#9aa5b1',
       'target-arrow-shape': 'triangle',
-      'arrow-scale': 0.7,
+      'arrow-scale': 0.8,
       'curve-style': 'bezier',
       label: 'data(type)',
-      'font-size': 7,
-      color: '#52606d',
+      'font-size': 10,
+      'min-zoomed-font-size': 9,
+      color: '#3e4c59',
       'text-rotation': 'autorotate',
       'text-background-color': '#fff',
-      'text-background-opacity': 0.8,
+      'text-background-opacity': 0.85,
       'text-background-padding': 1,
     },
   },
-  { selector: '.faded', style: { opacity: 0.18 } },
-  { selector: 'node.on-path', style: { 'border-width': 4, 'border-color': '#e12d39', opacity: 1 } },
+  // Many nodes: straight edges (far cheaper to draw) and no edge labels.
+  { selector: 'edge.large', style: { 'curve-style': 'haystack', label: '', 'target-arrow-shape': 'none' } },
+  { selector: '.faded', style: { opacity: 0.2 } },
+  { selector: 'node.on-path', style: { 'border-width': 5, 'border-color': '#c81e1e', opacity: 1 } },
   {
     selector: 'edge.on-path',
-    style: { width: 4, 'line-color': '#e12d39', 'target-arrow-color': '#e12d39', color: '#9b1c1c', opacity: 1, 'z-index': 10 },
+    style: { width: 4, 'line-color': '#c81e1e', 'target-arrow-color': '#c81e1e', color: '#9b1c1c', opacity: 1, 'z-index': 10 },
   },
 ];
 
-function nodeElement(node) {
-  const country = node.countryCode ? ` · ${node.countryCode}` : '';
+function nodeElement(node, addedBy) {
+  const kind = kindOf(node.kind);
   return {
     group: 'nodes',
     data: {
@@ -156,8 +193,12 @@ function nodeElement(node) {
       name: node.name,
       kind: node.kind,
       countryCode: node.countryCode,
-      label: `${node.name}${country}`,
-      colour: kindColour(node.kind),
+      sources: node.sources || [],
+      label: `${node.name}${node.countryCode ? ` · ${node.countryCode}` : ''}`,
+      colour: kind.colour,
+      shape: kind.shape,
+      size: SIZE.node,
+      addedBy,
       // Nodes of one country are drawn inside that country's box.
       parent: node.countryCode ? `country-group:${node.countryCode}` : undefined,
     },
@@ -168,156 +209,365 @@ function edgeElement(edge) {
   return { group: 'edges', data: { id: edge.id, source: edge.from, target: edge.to, type: edge.type, role: edge.role } };
 }
 
+function download(blob, name) {
+  const link = el('a', { href: URL.createObjectURL(blob), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}
+
 class Explorer {
   constructor(root) {
     this.ui = layoutPage(root);
     this.cy = cytoscape({
-      container: document.getElementById('network'),
+      container: this.ui.network,
       style: STYLE,
-      wheelSensitivity: 0.3,
-      // A handful of nodes should not fill the screen at giant size.
-      maxZoom: 1.4,
-      minZoom: 0.15,
+      // About 10% a wheel notch (Cytoscape's default gives 5% in Chromium), and close
+      // enough to read a label in a crowded neighbourhood.
+      wheelSensitivity: 2,
+      maxZoom: 5,
+      minZoom: 0.05,
     });
+    // The view: what `steps` brought in, in order. A step is the centre's neighbourhood,
+    // one expansion, or the highlighted paths; its answer is kept so that collapsing one
+    // expansion keeps what the others brought.
     this.center = null;
+    this.seed = 1;
+    this.expanded = [];
+    this.results = new Map();
+    this.paths = null;
+    this.history = [];
+    this.busy = 0;
+    // Node count above which the performance options are on (a test compares both).
+    this.large = LARGE;
     this.bind();
   }
 
   bind() {
-    let timer;
-    this.ui.search.addEventListener('input', () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => this.search(this.ui.search.value.trim()), 200);
-    });
-    this.ui.search.addEventListener('keydown', (event) => {
-      const first = this.ui.results.querySelector('li');
-      if (event.key === 'Enter' && first) first.click();
-    });
-    this.cy.on('tap', 'node', (event) => {
-      const node = event.target;
-      if (node.hasClass('country')) return;
-      this.show(node.data());
-      this.expand(node.id());
-    });
-    this.ui.findPaths.addEventListener('click', () => this.highlightPaths());
+    this.ui.search.onSearch = (text) => this.search(text);
+    this.ui.search.onChoose = (key) => this.run('Loading the neighbourhood…', () => this.open(key));
+    this.cy.on('tap', 'node:childless', (event) => this.select(event.target.id()));
+    this.cy.on('dbltap', 'node:childless', (event) => this.run('Expanding…', () => this.expand(event.target.id())));
+    this.cy.on('mouseover', 'node:childless', (event) => this.showTooltip(event.target));
+    this.cy.on('mouseout', 'node', () => { this.ui.tooltip.hidden = true; });
+    this.cy.on('viewport', () => { this.ui.tooltip.hidden = true; });
+    this.ui.network.addEventListener('keydown', (event) => this.onKey(event));
+    this.ui.list.onSelect = (key) => this.select(key);
+    this.ui.findPaths.addEventListener('click', () => this.run('Finding paths…', () => this.highlightPaths()));
     this.ui.clear.addEventListener('click', () => this.clearPaths());
+    this.ui.undo.addEventListener('click', () => this.undo());
+    this.ui.copyLink.addEventListener('click', () => this.copyLink());
+    this.ui.relayout.addEventListener('click', () => this.relayout());
+    this.ui.fit.addEventListener('click', () => this.cy.fit(undefined, 30));
+    for (const button of this.ui.exportButtons) button.addEventListener('click', () => this.run('Exporting…', () => this.exportView(button.dataset.format)));
+    document.addEventListener('keydown', (event) => {
+      if ((event.ctrlKey || event.metaKey) && event.key === 'z' && !event.target.closest('input')) {
+        event.preventDefault();
+        this.undo();
+      }
+    });
+  }
+
+  onKey(event) {
+    const step = 60;
+    const moves = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    if (moves[event.key]) this.cy.panBy({ x: moves[event.key][0], y: moves[event.key][1] });
+    else if (event.key === '+' || event.key === '=') this.zoomBy(1.25);
+    else if (event.key === '-') this.zoomBy(0.8);
+    else if (event.key === '0') this.cy.fit(undefined, 30);
+    else return;
+    event.preventDefault();
+  }
+
+  zoomBy(factor) {
+    const box = this.ui.network.getBoundingClientRect();
+    this.cy.zoom({ level: this.cy.zoom() * factor, renderedPosition: { x: box.width / 2, y: box.height / 2 } });
   }
 
   setStatus(text, state) {
     this.ui.status.textContent = text;
-    document.body.dataset.state = state;
+    if (state) document.body.dataset.state = state;
   }
 
+  // One piece of work at a time is shown; the page is `ready` only when all are done.
   async run(label, work) {
+    this.busy += 1;
     this.setStatus(label, 'loading');
     try {
       await work();
-      this.setStatus('', 'ready');
+      this.busy -= 1;
+      if (!this.busy) this.setStatus('', 'ready');
     } catch (error) {
-      this.setStatus(`${label.replace('…', '')} failed: ${error.message}`, 'error');
+      this.busy -= 1;
+      this.setStatus(`${label.replace('…', '')} failed: ${error.message}`, this.busy ? null : 'error');
     }
   }
 
   async search(text) {
-    if (text.length < 2) {
-      this.ui.results.replaceChildren();
-      return;
-    }
     const data = await graphql(SEARCH, { query: text }).catch(() => null);
-    if (!data || this.ui.search.value.trim() !== text) return;
-    const items = data.search.edges.map(({ node }) =>
-      el('li', { 'data-key': node.key, onclick: () => this.open(node.key) },
-        el('span', { class: 'swatch', style: `background:${kindColour(node.kind)}` }),
-        node.name,
-        el('small', {}, ` ${node.kind.toLowerCase()}${node.countryCode ? ' · ' + node.countryCode : ''}`)));
-    this.ui.results.replaceChildren(...(items.length ? items : [el('li', { class: 'none' }, 'nothing found')]));
+    return data ? data.search.edges.map(({ node }) => node) : null;
   }
+
+  // ---- the state of the view, and the URL that holds it --------------------------------
+
+  state() {
+    return {
+      key: this.center,
+      expanded: this.expanded,
+      selected: this.selected(),
+      from: this.paths ? this.paths.from : '',
+      to: this.paths ? this.paths.to : '',
+      crossBorderOnly: this.paths ? this.paths.crossBorderOnly : false,
+      seed: this.seed,
+    };
+  }
+
+  selected() {
+    const node = this.cy.nodes(':selected');
+    return node.nonempty() ? node.id() : null;
+  }
+
+  saveUrl() {
+    if (this.center) history.replaceState(null, '', stateUrl(this.state()));
+  }
+
+  link() {
+    return new URL(stateUrl(this.state()), location.href).href;
+  }
+
+  async copyLink() {
+    const link = this.link();
+    try {
+      await navigator.clipboard.writeText(link);
+      this.setStatus('Link copied: it reopens this view.');
+    } catch {
+      window.prompt('Copy this link:', link);
+    }
+  }
+
+  // Reopens a view from its URL: centre, expansions in order, paths, selection.
+  async restore(state) {
+    this.seed = state.seed;
+    this.ui.from.value = state.from;
+    this.ui.to.value = state.to;
+    this.ui.crossBorder.checked = state.crossBorderOnly;
+    if (!state.key) return;
+    await this.open(state.key, { keepPathFields: true });
+    for (const key of state.expanded) await this.expand(key, { remember: false });
+    if (state.from && state.to) await this.highlightPaths({ remember: false });
+    if (state.selected) this.select(state.selected);
+    this.history = [];
+    this.ui.undo.disabled = true;
+  }
+
+  // ---- undo -----------------------------------------------------------------------------
+
+  remember() {
+    this.history.push({
+      elements: this.cy.elements().jsons(),
+      expanded: [...this.expanded],
+      results: new Map(this.results),
+      paths: this.paths,
+      pathList: [...this.ui.paths.childNodes],
+      center: this.center,
+    });
+    if (this.history.length > 50) this.history.shift();
+    this.ui.undo.disabled = false;
+  }
+
+  undo() {
+    const last = this.history.pop();
+    this.ui.undo.disabled = !this.history.length;
+    if (!last) return;
+    this.cy.elements().remove();
+    this.cy.add(last.elements);
+    Object.assign(this, { expanded: last.expanded, results: last.results, paths: last.paths, center: last.center });
+    this.ui.paths.replaceChildren(...last.pathList);
+    this.afterChange();
+    const selected = this.selected();
+    if (selected) this.showDetails(this.cy.getElementById(selected).data());
+  }
+
+  // ---- building the view ------------------------------------------------------------------
 
   // Start again from one entity: its neighbourhood replaces the network.
-  async open(key) {
-    this.ui.results.replaceChildren();
-    this.ui.search.value = '';
-    this.cy.elements().remove();
-    this.center = key;
-    history.replaceState(null, '', `/explore?key=${encodeURIComponent(key)}`);
-    await this.run('Loading the neighbourhood…', () => this.addNeighbourhood(key, FIRST_DEPTH));
+  async open(key, { keepPathFields = false } = {}) {
+    const data = await graphql(NEIGHBOURHOOD, { key, depth: FIRST_DEPTH, limit: LIMIT });
+    if (this.center) this.remember();
+    this.load(key, data.neighbourhood);
+    if (!keepPathFields) this.paths = null;
     const center = this.cy.getElementById(key);
-    if (center.nonempty()) this.show(center.data());
+    if (center.nonempty()) this.select(key);
   }
 
-  async expand(key) {
-    await this.run('Expanding…', () => this.addNeighbourhood(key, EXPAND_DEPTH));
+  /** Shows `result` ({nodes, edges}) as the view centred on `key`, laid out afresh. */
+  load(key, result) {
+    this.cy.elements().remove();
+    this.ui.paths.replaceChildren();
+    this.center = key;
+    this.expanded = [];
+    this.paths = null;
+    this.results = new Map([['center', result]]);
+    this.sync(new Map());
   }
 
-  async addNeighbourhood(key, depth) {
-    const data = await graphql(NEIGHBOURHOOD, { key, depth, limit: LIMIT });
-    const added = this.add(data.neighbourhood.nodes, data.neighbourhood.edges, key);
-    this.cy.getElementById(this.center).addClass('center');
-    this.cy.getElementById(key).data('expanded', true);
-    if (data.neighbourhood.truncated) this.cy.getElementById(key).data('truncated', true);
-    if (added) await this.layout();
+  async expand(key, { remember = true } = {}) {
+    if (this.expanded.includes(key) || key === this.center) {
+      this.select(key);
+      return;
+    }
+    const data = await graphql(NEIGHBOURHOOD, { key, depth: EXPAND_DEPTH, limit: LIMIT });
+    if (remember) this.remember();
+    this.expanded.push(key);
+    this.results.set(`expand:${key}`, data.neighbourhood);
+    this.sync(positions(this.cy), key);
+    this.select(key);
   }
 
-  // Adds what is not drawn yet (and the country boxes it needs), new nodes next to
-  // `near` so the layout only moves things a little; returns how many elements.
-  add(nodes, edges, near) {
-    const origin = near && this.cy.getElementById(near).nonempty() ? this.cy.getElementById(near).position() : null;
-    const fresh = [];
-    for (const node of nodes) {
-      if (node.countryCode && this.cy.getElementById(`country-group:${node.countryCode}`).empty()) {
-        fresh.push({ group: 'nodes', classes: 'country', data: { id: `country-group:${node.countryCode}`, label: node.countryCode } });
+  // Takes back what one expansion brought (and the expansions of what only it brought),
+  // keeping everything the other steps brought; nothing else moves.
+  collapse(key) {
+    if (!this.expanded.includes(key)) return;
+    this.remember();
+    let gone = [key];
+    while (gone.length) {
+      for (const k of gone) this.results.delete(`expand:${k}`);
+      this.expanded = this.expanded.filter((k) => !gone.includes(k));
+      const visible = this.visibleKeys();
+      gone = this.expanded.filter((k) => !visible.has(k));
+    }
+    this.sync(positions(this.cy));
+    if (this.cy.getElementById(key).nonempty()) this.select(key);
+  }
+
+  visibleKeys() {
+    const keys = new Set();
+    for (const result of this.results.values()) for (const node of result.nodes) keys.add(node.key);
+    return keys;
+  }
+
+  // Makes the drawing match `results`: removes what no step brings any more, adds what is
+  // new (laid out around the pinned nodes), and marks the centre and the expanded nodes.
+  sync(pinned, near) {
+    const nodes = new Map();
+    const edges = new Map();
+    for (const [step, result] of this.results) {
+      for (const node of result.nodes) if (!nodes.has(node.key)) nodes.set(node.key, [node, step]);
+      for (const edge of result.edges) edges.set(edge.id, edge);
+    }
+    this.cy.batch(() => {
+      this.cy.elements(':childless').filter((e) => !(e.isNode() ? nodes.has(e.id()) : edges.has(e.id()))).remove();
+      this.cy.nodes('.country').filter((box) => box.children().empty()).remove();
+      const fresh = [];
+      for (const [key, [node, step]] of nodes) {
+        const box = `country-group:${node.countryCode}`;
+        if (node.countryCode && this.cy.getElementById(box).empty() && !fresh.some((e) => e.data.id === box)) {
+          fresh.push({ group: 'nodes', classes: 'country', data: { id: box, label: node.countryCode } });
+        }
+        if (this.cy.getElementById(key).empty()) fresh.push(nodeElement(node, step));
       }
-      if (this.cy.getElementById(node.key).empty() && !fresh.some((e) => e.data.id === node.key)) fresh.push(nodeElement(node));
-    }
-    for (const edge of edges) {
-      if (this.cy.getElementById(edge.id).empty()) fresh.push(edgeElement(edge));
-    }
-    const added = this.cy.add(fresh);
-    if (origin) {
-      added.nodes(':childless').forEach((node) => {
-        node.position({ x: origin.x + 80 * (Math.random() - 0.5), y: origin.y + 80 * (Math.random() - 0.5) });
-      });
-    }
-    this.incremental = Boolean(origin);
-    document.body.dataset.nodes = String(this.cy.nodes(':childless').length);
-    return fresh.length;
-  }
-
-  layout() {
-    // fCoSE keeps each country's box compact and the boxes apart; labels count as size.
-    const layout = this.cy.layout({
-      name: 'fcose',
-      quality: 'proof',
-      animate: false,
-      randomize: !this.incremental,
-      nodeDimensionsIncludeLabels: true,
-      nodeRepulsion: () => 12000,
-      idealEdgeLength: () => 110,
-      nestingFactor: 0.5,
-      gravity: 0.3,
-      gravityCompound: 1.2,
-      nodeSeparation: 90,
-      padding: 30,
+      for (const [id, edge] of edges) if (this.cy.getElementById(id).empty()) fresh.push(edgeElement(edge));
+      this.cy.add(fresh);
     });
-    const done = layout.promiseOn('layoutstop');
-    layout.run();
-    return done;
+    const anchors = new Map(this.cy.nodes(':childless').filter((n) => !pinned.has(n.id())).map((n) => [n.id(), near || this.center]));
+    this.mark();
+    runLayout(this.cy, { seed: this.seed + this.results.size, pinned, anchors });
+    if (!pinned.size) this.cy.fit(undefined, 30);
+    this.afterChange();
   }
 
-  show(data) {
+  mark() {
+    const large = this.cy.nodes(':childless').length > this.large;
+    this.setPerformance(large);
+    this.cy.batch(() => {
+      this.cy.edges().toggleClass('large', large);
+      this.cy.nodes(':childless').forEach((node) => {
+        const key = node.id();
+        const center = key === this.center;
+        const expanded = this.expanded.includes(key);
+        node.toggleClass('center', center).toggleClass('expanded', expanded);
+        node.data('size', center ? SIZE.center : expanded ? SIZE.expanded : SIZE.node);
+      });
+    });
+  }
+
+  // Cytoscape's canvas performance options; they are renderer settings read at each frame
+  // (set at creation in its API; the renderer object keeps them, Cytoscape 3.34).
+  setPerformance(on) {
+    const renderer = this.cy.renderer();
+    renderer.hideEdgesOnViewport = on;
+    renderer.textureOnViewport = on;
+    renderer.motionBlur = false;
+    document.body.dataset.performance = on ? 'on' : 'off';
+  }
+
+  relayout() {
+    if (!this.center) return;
+    this.remember();
+    this.seed += 1;
+    runLayout(this.cy, { seed: this.seed + this.results.size });
+    this.cy.fit(undefined, 30);
+    this.afterChange();
+  }
+
+  afterChange() {
+    this.ui.list.render(this.cy, this.center);
+    const count = this.cy.nodes(':childless').length;
+    document.body.dataset.nodes = String(count);
+    this.ui.network.setAttribute('aria-label', `Network picture of ${count} entities and ${this.cy.edges().length} relationships (arrow keys pan, + and − zoom, 0 fits); the list view names them`);
+    this.saveUrl();
+  }
+
+  // ---- selection, details, tooltip -------------------------------------------------------
+
+  select(key) {
+    const node = this.cy.getElementById(key);
+    if (node.empty()) return;
+    this.cy.nodes(':selected').unselect();
+    node.select();
+    this.showDetails(node.data());
+    this.ui.list.markSelected(key);
+    this.saveUrl();
+  }
+
+  showDetails(data) {
     const key = data.id;
-    const exports = ['graphml', 'gexf', 'cyjs', 'nodes.csv', 'edges.csv'].map((fmt) =>
-      el('a', { href: `/export/${fmt}?key=${encodeURIComponent(key)}&depth=2` }, fmt));
+    const expanded = this.expanded.includes(key);
+    const exports = EXPORT_FORMATS.map(([fmt, label]) =>
+      el('a', { href: `/export/${fmt}?key=${encodeURIComponent(key)}&depth=2` }, label));
+    this.ui.neighbourhoodExports.replaceChildren(
+      `${data.name}’s 2-hop neighbourhood, from the server: `, ...exports.flatMap((a, i) => (i ? [' · ', a] : [a])));
+    const action = (label, id, work) => el('button', { type: 'button', id, onclick: work }, label);
     this.ui.details.replaceChildren(
       el('h2', {}, data.name),
-      el('p', { class: 'meta' }, `${data.kind.toLowerCase()}${data.countryCode ? ' · ' + data.countryCode : ''}`),
+      el('p', { class: 'meta' }, `${kindOf(data.kind).label}${data.countryCode ? ` · ${data.countryCode}` : ''}${key === this.center ? ' · centre' : ''}`),
       el('p', { class: 'key' }, el('code', {}, key)),
+      sourcesLine(data.sources),
       el('div', { class: 'buttons' },
-        el('button', { type: 'button', onclick: () => { this.ui.from.value = key; } }, 'Path from here'),
-        el('button', { type: 'button', onclick: () => { this.ui.to.value = key; } }, 'Path to here'),
-        el('button', { type: 'button', onclick: () => this.open(key) }, 'Centre')),
-      el('p', { class: 'exports' }, 'Export its neighbourhood: ', ...exports.flatMap((a, i) => (i ? [' · ', a] : [a]))));
+        expanded || key === this.center
+          ? action('Collapse', 'collapse', () => this.collapse(key))
+          : action('Expand', 'expand', () => this.run('Expanding…', () => this.expand(key))),
+        action('Centre', 'centre', () => this.run('Loading the neighbourhood…', () => this.open(key))),
+        action('Path from here', 'path-from-here', () => { this.ui.from.value = key; }),
+        action('Path to here', 'path-to-here', () => { this.ui.to.value = key; })));
+    if (key === this.center) this.ui.details.querySelector('#collapse').disabled = true;
   }
+
+  showTooltip(node) {
+    const data = node.data();
+    const at = node.renderedPosition();
+    const tooltip = this.ui.tooltip;
+    tooltip.replaceChildren(
+      el('strong', {}, data.name),
+      el('span', {}, `${kindOf(data.kind).label}${data.countryCode ? ` · ${data.countryCode}` : ''}`),
+      el('span', {}, data.sources.length ? `sources: ${data.sources.map((s) => s.name).join('; ')}` : 'no source named'));
+    tooltip.style.left = `${Math.round(at.x + 14)}px`;
+    tooltip.style.top = `${Math.round(at.y + 14)}px`;
+    tooltip.hidden = false;
+  }
+
+  // ---- paths ---------------------------------------------------------------------------
 
   // A key as typed, or the best search hit for a name.
   async resolve(text) {
@@ -328,38 +578,39 @@ class Explorer {
     return hit.node.key;
   }
 
-  async highlightPaths() {
-    await this.run('Finding paths…', async () => {
-      const from = await this.resolve(this.ui.from.value.trim());
-      const to = await this.resolve(this.ui.to.value.trim());
-      const data = await graphql(PATHS, { from, to, crossBorderOnly: this.ui.crossBorder.checked });
-      const paths = data.cooperationPaths;
-      const added = this.add(paths.flatMap((p) => p.nodes), paths.flatMap((p) => p.edges), from);
-      if (added) await this.layout();
-      this.mark(paths);
-      this.listPaths(paths);
-    });
+  async highlightPaths({ remember = true } = {}) {
+    const from = await this.resolve(this.ui.from.value.trim());
+    const to = await this.resolve(this.ui.to.value.trim());
+    const crossBorderOnly = this.ui.crossBorder.checked;
+    const data = await graphql(PATHS, { from, to, crossBorderOnly });
+    const found = data.cooperationPaths;
+    if (remember) this.remember();
+    this.paths = { from, to, crossBorderOnly, found };
+    this.results.set('paths', { nodes: found.flatMap((p) => p.nodes), edges: found.flatMap((p) => p.edges) });
+    this.sync(positions(this.cy), from);
+    this.highlight(found);
+    this.listPaths(found);
   }
 
-  mark(paths) {
+  highlight(found) {
     this.cy.elements().removeClass('on-path faded');
-    if (!paths.length) return;
+    if (!found.length) return;
     const onPath = this.cy.collection();
-    for (const path of paths) {
+    for (const path of found) {
       for (const node of path.nodes) onPath.merge(this.cy.getElementById(node.key));
       for (const edge of path.edges) onPath.merge(this.cy.getElementById(edge.id));
     }
     onPath.addClass('on-path');
     this.cy.elements(':childless').difference(onPath).addClass('faded');
-    this.cy.animate({ fit: { eles: onPath, padding: 60 } }, { duration: 300 });
+    this.cy.fit(onPath, 60);
   }
 
-  listPaths(paths) {
-    if (!paths.length) {
+  listPaths(found) {
+    if (!found.length) {
       this.ui.paths.replaceChildren(el('p', { class: 'none' }, 'No cooperation path within the hop limit.'));
       return;
     }
-    const items = paths.map((path) => {
+    const items = found.map((path) => {
       const crossings = `${path.borderCrossings} border crossing${path.borderCrossings === 1 ? '' : 's'}`;
       return el('li', { class: 'path' },
         el('strong', { class: 'countries' }, path.countries.join(' → ') || '(no country)'),
@@ -370,16 +621,45 @@ class Explorer {
   }
 
   clearPaths() {
+    if (!this.paths) return;
+    this.remember();
+    this.paths = null;
+    this.results.delete('paths');
     this.cy.elements().removeClass('on-path faded');
     this.ui.paths.replaceChildren();
+    this.sync(positions(this.cy));
   }
+
+  // ---- export what is on screen ----------------------------------------------------------
+
+  /** The view as the export endpoints take it: each node's key, place, colour and size. */
+  view() {
+    return {
+      nodes: this.cy.nodes(':childless').map((n) => ({
+        key: n.id(), x: n.position('x'), y: n.position('y'), colour: n.data('colour'), size: n.width(),
+      })),
+      edges: this.cy.edges().map((e) => e.id()),
+    };
+  }
+
+  async exportView(fmt) {
+    const response = await fetch(`/export/${fmt}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(this.view()),
+    });
+    if (!response.ok) throw new Error((await response.json()).error);
+    const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
+    download(await response.blob(), name ? name[1] : `clustergraph-view.${fmt}`);
+  }
+}
+
+function sourcesLine(sources) {
+  if (!sources || !sources.length) return el('p', { class: 'meta' }, 'No source named.');
+  return el('p', { class: 'meta sources' }, 'Sources: ', sources.map((s) => s.name).join('; '));
 }
 
 const explorer = new Explorer(document.getElementById('explorer'));
 // For the browser tests and for curious analysts in the console.
 window.explorer = explorer;
-const params = new URLSearchParams(location.search);
-if (params.get('from')) explorer.ui.from.value = params.get('from');
-if (params.get('to')) explorer.ui.to.value = params.get('to');
-if (params.get('key')) explorer.open(params.get('key'));
-else document.body.dataset.state = 'ready';
+explorer.run('Opening the view…', () => explorer.restore(readState(location.search)));

@@ -2,7 +2,7 @@
 // for partner sites. Shadow DOM keeps the host page's rules and the widget's apart; what
 // the host element would inherit (font, colour) is set again on the widget's own box.
 // One GET request (a persisted query, cacheable by ETag) brings all it shows.
-import { kindColour } from './kinds.js';
+import { kindColour, kindOf } from './kinds.js';
 
 /* global WIDGET_QUERY_HASH */
 const SCRIPT = document.currentScript;
@@ -11,16 +11,25 @@ const SERVICE = SCRIPT ? new URL(SCRIPT.src).origin : location.origin;
 // Partners are actors; meta-clusters and projects are what they cooperate in.
 const ACTORS = new Set(['CLUSTER', 'ORGANISATION']);
 const SIZE = 300;
+const HEIGHT_MESSAGE = 'clustergraph:embed-height';
+const ASK_MESSAGE = 'clustergraph:embed-height?';
+// This script runs inside the service's own embed page, framed by a partner's page.
+const EMBEDDED = window.parent !== window && location.origin === SERVICE && location.pathname === '/embed';
+
+function reportHeight() {
+  window.parent.postMessage({ type: HEIGHT_MESSAGE, height: Math.ceil(document.body.getBoundingClientRect().height) }, '*');
+}
 const MAX_PARTNERS = 16;
 
 const STYLE = `
 :host { all: initial; display: block; max-width: 640px; }
+:host([hidden]) { display: none; }
 .box { border: 1px solid #d9e2ec; border-radius: 8px; padding: 12px 14px; background: #fff;
   font: 14px/1.4 system-ui, sans-serif; color: #1f2933; text-align: left; }
 h2 { font-size: 16px; margin: 0; }
-.meta { color: #7b8794; font-size: 12px; margin: 0 0 8px; }
+.meta { color: #52606d; font-size: 12px; margin: 0 0 8px; }
 .body { display: flex; flex-wrap: wrap; gap: 12px; }
-svg { flex: 0 0 auto; width: ${SIZE}px; height: ${SIZE}px; background: #fbfcfd; border-radius: 6px; }
+svg { flex: 0 1 ${SIZE}px; width: 100%; max-width: ${SIZE}px; height: auto; aspect-ratio: 1; background: #fbfcfd; border-radius: 6px; }
 ul { flex: 1 1 200px; list-style: none; margin: 0; padding: 0; }
 li { padding: 3px 0; border-bottom: 1px dotted #e4e7eb; display: flex; gap: 6px; align-items: baseline; }
 li a { color: #1f2933; text-decoration: none; flex: 1; }
@@ -29,7 +38,9 @@ li a:hover { text-decoration: underline; }
 .cross { background: #fde8e8; color: #9b1c1c; }
 .dot { width: 8px; height: 8px; border-radius: 50%; flex: 0 0 8px; }
 footer { margin-top: 8px; font-size: 12px; }
-footer a { color: #2680c2; }
+footer a { color: #1d5f99; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 12px; margin: 8px 0 0; padding: 0; font-size: 12px; color: #3e4c59; }
+.legend span { display: inline-flex; align-items: center; gap: 4px; }
 .error { color: #9b1c1c; }
 `;
 
@@ -96,11 +107,12 @@ function drawNetwork(center, nodes, edges) {
   const dots = nodes.map((node) => {
     const [cx, cy] = where.get(node.key);
     const r = node.key === center ? 11 : 6;
-    return svg('a', { href: explorerUrl(node.key), target: '_blank' },
-      svg('circle', { cx, cy, r, fill: kindColour(node.kind), stroke: '#fff', 'stroke-width': 1.5 },
-        svg('title', {}, `${node.name}${node.countryCode ? ' · ' + node.countryCode : ''}`)));
+    return svg('circle', { cx, cy, r, fill: kindColour(node.kind), stroke: '#1f2933', 'stroke-width': 1, 'data-kind': node.kind },
+      svg('title', {}, `${node.name}${node.countryCode ? ' · ' + node.countryCode : ''}`));
   });
-  return svg('svg', { viewBox: `0 0 ${SIZE} ${SIZE}`, role: 'img', 'aria-label': 'cooperation network' }, ...lines, ...dots);
+  // A picture only: the list beside it names every partner and links to it, so the
+  // picture holds no links of its own and is hidden from screen readers.
+  return svg('svg', { viewBox: `0 0 ${SIZE} ${SIZE}`, 'aria-hidden': 'true', focusable: 'false' }, ...lines, ...dots);
 }
 
 // The actors it works with, the nearest first: those of its network, and those further
@@ -126,6 +138,26 @@ function partnerItem(partner, home) {
     h('span', { class: 'dot', style: `background:${kindColour(partner.kind)}` }),
     h('a', { href: explorerUrl(partner.key), target: '_blank', rel: 'noopener' }, partner.name),
     partner.countryCode ? h('span', { class: cross ? 'cc cross' : 'cc', title: cross ? 'across a border' : '' }, partner.countryCode) : '');
+}
+
+// What the picture and the list use, and nothing else: the kinds drawn, and the red
+// country code only when a partner shown is across a border.
+function legend(nodes, crossing) {
+  const kinds = [...new Set(nodes.map((n) => n.kind))];
+  return h('p', { class: 'legend', part: 'legend' },
+    ...kinds.map((kind) => h('span', { 'data-kind': kind }, h('span', { class: 'dot', style: `background:${kindColour(kind)}` }), kindOf(kind).label)),
+    ...(crossing ? [h('span', { 'data-legend': 'cross' }, h('span', { class: 'cc cross' }, 'CC'), 'across a border')] : []));
+}
+
+// A fetch that fails outright is a refusal of this page's origin (CORS) when the service
+// answers a request that needs no permission; otherwise the service is down or away.
+async function refusal() {
+  try {
+    await fetch(`${SERVICE}/healthz`, { mode: 'no-cors' });
+  } catch {
+    return `The cooperation network could not be loaded: the clustergraph service at ${SERVICE} does not answer.`;
+  }
+  return `The clustergraph service refused this site (${location.origin}). Its operator must add ${location.origin} to CLUSTERGRAPH_CORS_ORIGINS.`;
 }
 
 class ClustergraphPartners extends HTMLElement {
@@ -159,6 +191,7 @@ class ClustergraphPartners extends HTMLElement {
   render(state, ...content) {
     this.setAttribute('data-state', state);
     this.shadowRoot.replaceChildren(h('style', {}, STYLE), h('div', { class: 'box' }, ...content));
+    if (EMBEDDED) reportHeight();
   }
 
   async load() {
@@ -169,8 +202,14 @@ class ClustergraphPartners extends HTMLElement {
       variables: JSON.stringify({ key }),
       extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: WIDGET_QUERY_HASH } }),
     });
+    let response;
     try {
-      const response = await fetch(`${SERVICE}/graphql?${params}`, { mode: 'cors' });
+      response = await fetch(`${SERVICE}/graphql?${params}`, { mode: 'cors' });
+    } catch {
+      this.render('error', h('p', { class: 'error' }, await refusal()));
+      return;
+    }
+    try {
       const body = await response.json();
       if (body.errors && body.errors.length) throw new Error(body.errors[0].message);
       if (!body.data.entity) throw new Error(`no entity ${key}`);
@@ -185,15 +224,38 @@ class ClustergraphPartners extends HTMLElement {
     const partners = partnersOf(data);
     const shown = partners.slice(0, MAX_PARTNERS);
     const more = partners.length - shown.length;
+    const crossing = shown.some((p) => self.countryCode && p.countryCode && p.countryCode !== self.countryCode);
     this.render('ready',
       h('h2', {}, self.name),
-      h('p', { class: 'meta' }, `${partners.length} partners${self.countryCode ? ' · ' + self.countryCode : ''} · red: across a border`),
+      h('p', { class: 'meta' }, `${partners.length} partners${self.countryCode ? ' · ' + self.countryCode : ''}`),
       h('div', { class: 'body' },
         drawNetwork(self.key, data.neighbourhood.nodes, data.neighbourhood.edges),
-        h('ul', {}, ...shown.map((p) => partnerItem(p, self.countryCode)),
+        h('ul', { 'aria-label': 'Partners' }, ...shown.map((p) => partnerItem(p, self.countryCode)),
           ...(more > 0 ? [h('li', {}, `and ${more} more`)] : []))),
+      legend(data.neighbourhood.nodes, crossing),
       h('footer', {}, h('a', { href: explorerUrl(self.key), target: '_blank', rel: 'noopener' }, 'Explore the whole network →')));
   }
 }
 
 if (!customElements.get('clustergraph-partners')) customElements.define('clustergraph-partners', ClustergraphPartners);
+
+// The embed page tells the page framing it how tall its content is; the widget script on
+// that page (the iframe snippet loads it) sets the iframe's height, so the frame grows to
+// its content. The script may load after the frame has spoken, so it also asks. (Chromium
+// pauses ResizeObserver in frames out of view, so each render reports too.)
+if (EMBEDDED) {
+  new ResizeObserver(reportHeight).observe(document.body);
+  window.addEventListener('message', (event) => {
+    if (event.data && event.data.type === ASK_MESSAGE) reportHeight();
+  });
+} else {
+  window.addEventListener('message', (event) => {
+    if (event.origin !== SERVICE || !event.data || event.data.type !== HEIGHT_MESSAGE) return;
+    for (const frame of document.querySelectorAll('iframe')) {
+      if (frame.contentWindow === event.source) frame.style.height = `${Number(event.data.height)}px`;
+    }
+  });
+  for (const frame of document.querySelectorAll('iframe')) {
+    if (frame.src.startsWith(`${SERVICE}/embed?`) && frame.contentWindow) frame.contentWindow.postMessage({ type: ASK_MESSAGE }, SERVICE);
+  }
+}

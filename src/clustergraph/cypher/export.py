@@ -59,3 +59,20 @@ CALL (kept) {{
 }}
 RETURN c IS NOT NULL AS found, truncated, nodes, edges
 """
+
+
+# A view posted by the explorer: the entities it shows (by key) and the relationships it
+# draws (by id), each only if both its ends are in the view. Params: keys, ids.
+VIEW_NODES: LiteralString = f"""
+MATCH (n:{ENTITY_LABEL}) WHERE n.key IN $keys AND NOT n:{_SOURCE}
+RETURN n.key AS key, head([label IN labels(n) WHERE label <> '{ENTITY_LABEL}']) AS kind,
+       {_PROPS} AS props
+ORDER BY key
+"""
+
+VIEW_EDGES: LiteralString = f"""
+MATCH (a:{ENTITY_LABEL})-[r:{EXPORT_TYPES}]->(b:{ENTITY_LABEL})
+WHERE elementId(r) IN $ids AND a.key IN $keys AND b.key IN $keys
+RETURN type(r) AS type, a.key AS from, b.key AS to, {_EDGE_PROPS} AS props
+ORDER BY type, from, to, elementId(r)
+"""

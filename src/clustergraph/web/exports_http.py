@@ -3,7 +3,8 @@
 `format` is one of graphml, gexf, cyjs, nodes.csv, edges.csv; the answer is a download
 (`Content-Disposition: attachment`) with the format's media type. A neighbourhood is
 bounded by `depth` and `limit` (nodes), and says in `X-Truncated` whether `limit` cut
-it; the whole graph is streamed from Neo4j.
+it; the whole graph is streamed from Neo4j. A POST exports the view it carries (what the
+explorer shows, with positions, colours and sizes: `clustergraph.web.view`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from clustergraph.cypher import export as cypher
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
-from clustergraph.exports import FILE_TYPES, Format, GraphBuilder, write
+from clustergraph.exports import FILE_TYPES, Format, GraphBuilder, place, write
 from clustergraph.settings import Settings
+from clustergraph.web.view import BadView, View, parse_view
+
+# A posted view of the largest size is about 150 bytes a node and 60 an edge.
+MAX_VIEW_BYTES = 4_000_000
 
 
 class BadExport(Exception):
@@ -32,7 +37,10 @@ async def export(request: Request) -> Response:
         fmt = _format(request.path_params["format"])
         key = request.query_params.get("key")
         headers = {}
-        if key:
+        if request.method == "POST":
+            builder = await _view(graph, await _posted_view(request, settings))
+            name = "clustergraph-view"
+        elif key:
             depth, limit = _bounds(request, settings)
             builder, truncated = await _neighbourhood(graph, key, depth, limit)
             name = f"clustergraph-{_slug(key)}-depth{depth}"
@@ -91,6 +99,33 @@ async def _neighbourhood(graph: Graph, key: str, depth: int, limit: int) -> tupl
     for edge in rows[0]["edges"]:
         builder.add_edge(edge)
     return builder, bool(rows[0]["truncated"])
+
+
+async def _posted_view(request: Request, settings: Settings) -> View:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_VIEW_BYTES:
+        raise BadExport(413, f"a posted view is at most {MAX_VIEW_BYTES} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_VIEW_BYTES:
+            raise BadExport(413, f"a posted view is at most {MAX_VIEW_BYTES} bytes")
+    try:
+        return parse_view(body, settings.max_export_nodes)
+    except BadView as error:
+        raise BadExport(400, str(error)) from None
+
+
+async def _view(graph: Graph, view: View) -> GraphBuilder:
+    placements = view.placements()
+    params = {"keys": list(placements), "ids": view.edges}
+    builder = GraphBuilder()
+    for node in await graph.read(cypher.VIEW_NODES, params):
+        builder.add_node(node)
+    for edge in await graph.read(cypher.VIEW_EDGES, params):
+        builder.add_edge(edge)
+    place(builder.graph, placements)
+    return builder
 
 
 async def _whole_graph(graph: Graph) -> GraphBuilder:

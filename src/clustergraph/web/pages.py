@@ -69,6 +69,19 @@ def embed_snippet(service: str, key: str) -> str:
     )
 
 
+def iframe_snippet(service: str, key: str) -> str:
+    """The same for sites that frame the embed page: full width, as tall as its content.
+
+    The script is optional: with it, the embed page's reported height sets the frame's.
+    """
+    entity = html.escape(key, quote=True)
+    return (
+        f'<iframe src="{service}/embed?entity={entity}" title="Cooperation network"\n'
+        '        style="width:100%;height:480px;border:0"></iframe>\n'
+        f'<script src="{service}/widget.js" async></script>'
+    )
+
+
 def embed_html(key: str) -> str:
     entity = html.escape(key, quote=True)
     return f"""<!doctype html>
