@@ -14,6 +14,7 @@ from clustergraph.api.errors import ErrorCodes
 from clustergraph.api.extensions import BumpGraphVersionAfterMutations, CypherQueryCount, OperationRecord
 from clustergraph.api.fast_path import FastPathExecutionContext
 from clustergraph.api.history import HistoryQuery
+from clustergraph.api.ingest import IngestMutation, IngestQuery
 from clustergraph.api.limits import MaxAliases, MaxCost, QuerySizeLimiter
 from clustergraph.api.mutation import Mutation
 from clustergraph.api.permissions import ReadAccess
@@ -39,8 +40,8 @@ class ClusterSchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
     return ClusterSchema(
-        query=merge_types("Query", (Query, HistoryQuery)),
-        mutation=Mutation,
+        query=merge_types("Query", (Query, HistoryQuery, IngestQuery)),
+        mutation=merge_types("Mutation", (Mutation, IngestMutation)),
         types=ENTITY_TYPES,
         execution_context_class=FastPathExecutionContext if settings.fast_path else None,
         config=StrawberryConfig(
