@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import trafilatura
+from trafilatura.settings import Document
 
 from clustergraph.ingest import language
 from clustergraph.translate.plan import BadInput
@@ -96,8 +97,8 @@ def parse(body: bytes, name: str, url: str | None = None, media_type: str = "") 
     title: str | None = None
     date = publisher = None
     if is_html(body, media_type):
-        doc = trafilatura.bare_extraction(raw, url=url, with_metadata=True, include_comments=False, as_dict=True)
-        found: dict[str, Any] = doc if isinstance(doc, dict) else {}
+        doc = trafilatura.bare_extraction(raw, url=url, with_metadata=True, include_comments=False)
+        found: dict[str, Any] = doc.as_dict() if isinstance(doc, Document) else {}
         text = (found.get("text") or "").strip()
         title, date = found.get("title"), found.get("date")
         publisher = found.get("sitename") or found.get("author")
