@@ -30,7 +30,7 @@ query($article: String, $status: ProposalStatus) {
   }
 }"""
 ACCEPT = "mutation($id: ID!, $edit: ProposalEdit) { acceptProposal(id: $id, edit: $edit) { id status decidedBy result changeId } }"
-REJECT = "mutation($id: ID!) { rejectProposal(id: $id, reason: \"not what the article says\") { id status decidedBy reason } }"
+REJECT = 'mutation($id: ID!) { rejectProposal(id: $id, reason: "not what the article says") { id status decidedBy reason } }'
 HISTORY = "query($key: String!) { history(key: $key) { id action actor sources after } }"
 
 
@@ -69,8 +69,12 @@ async def test_ingest_a_page_review_its_proposals_accept_and_reject(
     body = await send(PROPOSALS, {"article": article["key"], "status": "OPEN"}, token=editor)
     assert "errors" not in body, body
     listed = body["data"]
-    proposals = {(p["rel"], p["from"], p["to"]): p for p in listed["proposals"] if p["kind"] == "relationship"}
-    represents = proposals[("REPRESENTS", "person:kinga-skalacka", "cluster:slaski-klaster-transplantologii-szpiku")]
+    proposals = {
+        (p["rel"], p["from"], p["to"]): p for p in listed["proposals"] if p["kind"] == "relationship"
+    }
+    represents = proposals[
+        ("REPRESENTS", "person:kinga-skalacka", "cluster:slaski-klaster-transplantologii-szpiku")
+    ]
     assert "reprezentowany przez Panią Kingę Skałacką" in represents["sentence"]
     assert 0 < represents["confidence"] <= 1
 
@@ -112,8 +116,13 @@ async def test_accept_an_edited_entity_proposal_creates_it_with_history(
     listed = (await send(PROPOSALS, {"article": result["article"]["key"]}, token=editor))["data"]["proposals"]
     person = next(p for p in listed if p["kind"] == "entity" and p["entityKind"] == "Person")
     assert person["name"] == "Marcin Filip" and person["text"] == "Marcina Filipa"
-    edit = {"key": "person:marcin-filip", "properties": {"name": "Marcin Filip", "names": ["pl:Marcin Filip"]}}
-    accepted = (await send(ACCEPT, {"id": person["id"], "edit": edit}, token=editor))["data"]["acceptProposal"]
+    edit = {
+        "key": "person:marcin-filip",
+        "properties": {"name": "Marcin Filip", "names": ["pl:Marcin Filip"]},
+    }
+    accepted = (await send(ACCEPT, {"id": person["id"], "edit": edit}, token=editor))["data"][
+        "acceptProposal"
+    ]
     assert accepted["result"] == "person:marcin-filip"
     history = (await send(HISTORY, {"key": "person:marcin-filip"}, token=editor))["data"]["history"]
     # Newest first: the creation from the proposal (older entries are the seed import's).
@@ -122,7 +131,9 @@ async def test_accept_an_edited_entity_proposal_creates_it_with_history(
     assert history[0]["after"]["name"] == "Marcin Filip"
 
 
-async def test_readers_cannot_ingest_or_see_proposals(restore: Graph, send: Any, tokens: dict[Role, str]) -> None:
+async def test_readers_cannot_ingest_or_see_proposals(
+    restore: Graph, send: Any, tokens: dict[Role, str]
+) -> None:
     before = await snapshot(restore)
     body = await send(INGEST, {"content": seed_article_html()}, token=tokens[Role.READER])
     assert codes(body) == ["FORBIDDEN"]
@@ -185,5 +196,7 @@ async def test_cli_ingests_a_text_file(restore: Graph, location: GraphLocation, 
     done = run_cli(location, "ingest", str(SEED_ARTICLE))
     assert done.returncode == 0, done.stderr
     assert "source:article-konferencja-finalowa" in done.stdout and "links" in done.stdout
-    rows = await restore.read("MATCH (s:Source) WHERE s.key STARTS WITH 'source:article-' RETURN s.language AS language")
+    rows = await restore.read(
+        "MATCH (s:Source) WHERE s.key STARTS WITH 'source:article-' RETURN s.language AS language"
+    )
     assert rows == [{"language": "pl"}]

@@ -30,6 +30,15 @@ def read_field(obj: Any, name: str) -> Any:
     return getattr(obj, name, None)
 
 
+@strawberry.type(
+    name="Mutation",
+    description="Curating the graph. Editors create, update and link; admins also delete and merge. "
+    "Editors also ingest articles and accept, edit or reject what they propose.",
+)
+class AllMutations(Mutation, IngestMutation):
+    """Curation and ingestion, under one root type."""
+
+
 class ClusterSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # Strawberry logs every error with its trace and the query text; the client's own
@@ -41,7 +50,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
     return ClusterSchema(
         query=merge_types("Query", (Query, HistoryQuery, IngestQuery)),
-        mutation=merge_types("Mutation", (Mutation, IngestMutation)),
+        mutation=AllMutations,
         types=ENTITY_TYPES,
         execution_context_class=FastPathExecutionContext if settings.fast_path else None,
         config=StrawberryConfig(
