@@ -24,7 +24,9 @@ async def test_an_articles_proposals_are_highlighted_in_its_text(
     article = document.parse(SEED_ARTICLE.read_bytes(), SEED_ARTICLE.name)
     done = await store.ingest(restore, "test:page", article)
     proposals = await review.list_proposals(restore, "OPEN", done.source, 1000)
-    represents = next(p for p in proposals if p["rel"] == "REPRESENTS" and p["from"] == "person:kinga-skalacka")
+    represents = next(
+        p for p in proposals if p["rel"] == "REPRESENTS" and p["from"] == "person:kinga-skalacka"
+    )
 
     async with chromium() as browser:
         page = await browser.new_page(viewport={"width": 1200, "height": 1400})
@@ -46,7 +48,9 @@ async def test_an_articles_proposals_are_highlighted_in_its_text(
 
         # Choosing a proposal in the list marks its span in the text.
         await page.click(f'#proposals li[data-id="{represents["id"]}"]')
-        active = await page.evaluate("[...document.querySelectorAll('#text mark.active')].map(m => m.textContent)")
+        active = await page.evaluate(
+            "[...document.querySelectorAll('#text mark.active')].map(m => m.textContent)"
+        )
         assert "".join(active) == represents["text"]
         await page.screenshot(path=str(screenshot_path("article-proposals")), full_page=True)
         assert errors == []

@@ -28,6 +28,8 @@ KIND_CUES: dict[Kind, frozenset[str]] = {
 }
 # Words before a person's name: "Pan Marcin Filip", "Dr Jane Doe".
 PERSON_CUES = _words("pan pani panem pania dr mr mrs ms herr frau pani pan prof")
+# Articles that open a capitalised run without being part of the name ("Das Projekt", "The Agency").
+ARTICLES = _words("the a an das der die den dem des ein eine le la les il lo gli")
 # Lower-case words that may stand inside a name: "Agencja Rozwoju Regionalnego z Usti".
 CONNECTORS = _words("i z w we of and for the de la der die des und fur nad pod na a s o")
 

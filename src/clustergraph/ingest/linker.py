@@ -55,9 +55,17 @@ class Mention:
         return self.start < other.end and other.start < self.end
 
 
+# A legal form at the end of a name, which an article often leaves out ("…, PLC", "… S.A.", "… GmbH").
+_LEGAL_FORM = re.compile(
+    r",?\s+(PLC|plc|Ltd\.?|S\.A\.?|SA|GmbH|AG|e\.\s?V\.|a\.\s?s\.|s\.r\.o\.|sp\.\s?z\s?o\.\s?o\.|S\.p\.A\.|Kft\.?|Zrt\.?|d\.o\.o\.)$"
+)
+
+
 def variants(row: dict[str, Any]) -> list[str]:
     names = [row["name"], *(n.split(":", 1)[-1] for n in row.get("names") or [])]
-    return list(dict.fromkeys([*names, *(row.get("aliases") or [])]))
+    found = [*names, *(row.get("aliases") or [])]
+    found += [_LEGAL_FORM.sub("", v) for v in found if _LEGAL_FORM.search(v)]
+    return list(dict.fromkeys(found))
 
 
 class NameIndex:
@@ -133,7 +141,12 @@ def settle(found: list[Mention]) -> list[Mention]:
         slot = (m.key, m.start, m.end)
         if slot not in best or m.score > best[slot].score:
             best[slot] = m
-    for m in sorted(best.values(), key=lambda m: (-(m.end - m.start), -m.score, m.start)):
+    # Of one entity's overlapping matches the surest wins: an exact name over a longer fuzzy one.
+    surest: list[Mention] = []
+    for m in sorted(best.values(), key=lambda m: (-m.score, -(m.end - m.start), m.start)):
+        if not any(s.key == m.key and s.overlaps(m) for s in surest):
+            surest.append(m)
+    for m in sorted(surest, key=lambda m: (-(m.end - m.start), -m.score, m.start)):
         clash = False
         for k in kept:
             if not k.overlaps(m):

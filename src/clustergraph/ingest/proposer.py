@@ -15,7 +15,7 @@ from typing import Any
 
 import simplemma
 
-from clustergraph.ingest.cues import CONNECTORS, KIND_CUES, LEAD_WORDS, PERSON_CUES, REL_CUES
+from clustergraph.ingest.cues import ARTICLES, CONNECTORS, KIND_CUES, LEAD_WORDS, PERSON_CUES, REL_CUES
 from clustergraph.ingest.linker import Mention
 from clustergraph.ingest.text import Sentence, Token, fold
 from clustergraph.model import REL_TYPES, Kind
@@ -270,6 +270,9 @@ def _cue_kind(token: Token) -> Kind | None:
 
 
 def _entity(sentence: Sentence, run: list[Token], language: str) -> Proposal | None:
+    run = run[1:] if run and run[0].folded in ARTICLES else run
+    if all(_cue_kind(t) is not None for t in run):
+        return None  # "Projekt", "Konferencja": a kind's word, no name
     kinds = [k for k in (_cue_kind(t) for t in run) if k is not None]
     if not kinds:
         return None
