@@ -27,6 +27,7 @@ from clustergraph.observe import RequestLog
 from clustergraph.ratelimit import RateLimit
 from clustergraph.settings import Settings, get_settings
 from clustergraph.web import pages
+from clustergraph.web.article_page import article_page
 from clustergraph.web.cors import cors_middleware
 from clustergraph.web.exports_http import export
 
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Route("/graphql", CachedGraphQL(graphql, settings)),
             Route("/assets/{name}", asset),
             Route("/explore", pages.explorer),
+            Route("/explore/article", article_page),
             Route("/widget.js", pages.widget_script),
             Route("/embed", pages.embed),
             Route("/export/{format}", export, methods=["GET", "POST"]),

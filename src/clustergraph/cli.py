@@ -175,6 +175,31 @@ def import_command(path: Path, dry_run: bool, skip_invalid: bool, no_history: bo
     sys.exit(1 if report.rejected else 0)
 
 
+@main.command("ingest")
+@click.argument("items", nargs=-1, required=True, metavar="PATH_OR_URL...")
+def ingest_command(items: tuple[str, ...]) -> None:
+    """Read articles (HTML or text files, or URLs), link what they mention and store proposals to review.
+
+    Every article is read before any is written: one that cannot be read stops them all.
+    """
+    from clustergraph.ingest import document, store
+
+    async def work(graph: Graph) -> list[store.Ingested]:
+        articles = [await document.read(item) for item in items]
+        return [await store.ingest(graph, _cli_actor(), article) for article in articles]
+
+    try:
+        done = _with_graph(get_settings(), work)
+    except document.IngestError as error:
+        _fail(f"{error}; nothing was written")
+    for item, result in zip(items, done, strict=True):
+        click.echo(
+            f"{item}: source {result.source} ({'new' if result.created_source else 'known'}), "
+            f"{result.links} links, {result.proposals_created} new proposals, "
+            f"{result.proposals_known} known before"
+        )
+
+
 @main.command()
 def seed() -> None:
     """Load the seed graph from seed/ (idempotent)."""

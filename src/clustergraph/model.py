@@ -18,6 +18,8 @@ MERGED_INTO = "MERGED_INTO"
 # Bookkeeping nodes, apart from the entities: never exported, never part of a path.
 CHANGE_LABEL = "Change"  # one per write: who, when, what, before and after
 API_KEY_LABEL = "ApiKey"  # a credential, kept only as a hash
+ARTICLE_LABEL = "Article"  # an ingested article's text and links, beside its Source entity
+PROPOSAL_LABEL = "Proposal"  # a fact an article suggests, until a curator accepts or rejects it
 
 
 class Kind(StrEnum):
@@ -72,7 +74,7 @@ KIND_PROPERTIES: dict[Kind, dict[str, type]] = {
     Kind.COUNTRY: {"code": str},
     Kind.REGION: {"nutsLevel": int},
     Kind.CITY: {},
-    Kind.SOURCE: {"publisher": str, "language": str, "title": str, "sourceId": str},
+    Kind.SOURCE: {"publisher": str, "language": str, "title": str, "sourceId": str, "date": str},
 }
 
 

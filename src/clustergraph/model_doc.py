@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from clustergraph.model import (
     API_KEY_LABEL,
+    ARTICLE_LABEL,
     CHANGE_LABEL,
     COMMON_PROPERTIES,
     COMMON_REL_PROPERTIES,
     KIND_PROPERTIES,
+    PROPOSAL_LABEL,
     REL_TYPES,
     Kind,
 )
@@ -79,6 +81,10 @@ def model_markdown() -> str:
         "  as JSON, `sources`), created in the write's own transaction; `history(key)` reads them.",
         f"- `{API_KEY_LABEL}`: an API key (`id`, `name`, `role`, `hash` = SHA-256 of the token, `createdAt`,",
         "  `revokedAt`); the token itself is never stored.",
+        f"- `{ARTICLE_LABEL}`: an ingested article (`key` = its Source's key, `text`, `links` as JSON with",
+        "  character spans, `ingestedBy`, `ingestedAt`); `clustergraph ingest` and `ingestArticle` write it.",
+        f"- `{PROPOSAL_LABEL}`: a fact an article proposes (`id`, `article`, `signature`, `status` OPEN, ACCEPTED",
+        "  or REJECTED, the entity or relationship, `sentence`, `start`, `end`, `confidence`, who decided, when).",
         "- `Migration`: a schema migration applied (`id`, `checksum`, `appliedAt`).",
     ]
     return "\n".join(lines) + "\n"

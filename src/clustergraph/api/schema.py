@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 from clustergraph.api.errors import ErrorCodes
 from clustergraph.api.extensions import BumpGraphVersionAfterMutations, CypherQueryCount, OperationRecord
 from clustergraph.api.history import HistoryQuery
+from clustergraph.api.ingest import IngestMutation, IngestQuery
 from clustergraph.api.limits import CompiledDocuments, QuerySizeLimiter, document_cache
 from clustergraph.api.mutation import Mutation
 from clustergraph.api.permissions import ReadAccess
@@ -28,6 +29,15 @@ def read_field(obj: Any, name: str) -> Any:
     return getattr(obj, name, None)
 
 
+@strawberry.type(
+    name="Mutation",
+    description="Curating the graph. Editors create, update and link; admins also delete and merge. "
+    "Editors also ingest articles and accept, edit or reject what they propose.",
+)
+class AllMutations(Mutation, IngestMutation):
+    """Curation and ingestion, under one root type."""
+
+
 class ClusterSchema(strawberry.Schema):
     # Parsed and validated documents, shared by graphql-core's executor and the compiled path.
     documents: DocumentCache
@@ -41,8 +51,8 @@ class ClusterSchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> ClusterSchema:
     settings = settings or get_settings()
     schema = ClusterSchema(
-        query=merge_types("Query", (Query, HistoryQuery)),
-        mutation=Mutation,
+        query=merge_types("Query", (Query, HistoryQuery, IngestQuery)),
+        mutation=AllMutations,
         types=ENTITY_TYPES,
         config=StrawberryConfig(
             default_resolver=read_field,

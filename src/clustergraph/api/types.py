@@ -462,6 +462,7 @@ class Source(Entity):
     publisher: str | None
     language: str | None
     title: str | None
+    date: str | None = strawberry.field(description="When it was published, as it states (ISO date).")
     source_id: str | None = strawberry.field(
         description="Its label in ../shared/reference/FACTS.md, e.g. S1."
     )
