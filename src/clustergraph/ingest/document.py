@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,9 @@ def parse(body: bytes, name: str, url: str | None = None, media_type: str = "") 
         text = raw.strip()
         first = text.split("\n", 1)[0].strip()
         title = first if len(first) <= 300 else None
+    # One form of each letter (NFC), as stored strings must be: spans then count the same characters.
+    text = unicodedata.normalize("NFC", text)
+    title = unicodedata.normalize("NFC", title) if title else None
     if len(text) < MIN_TEXT:
         raise IngestError(f"{name} has no main text (found {len(text)} characters of it)")
     code = language.detect(text)
