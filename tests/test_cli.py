@@ -11,7 +11,7 @@ import httpx
 
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
-from tests.support import _free_port, reset_graph, run_cli
+from tests.support import free_port, reset_graph, run_cli
 
 
 def test_migrate_twice_is_safe(location: GraphLocation, graph: object) -> None:
@@ -64,7 +64,7 @@ async def test_import_without_history_leaves_no_change_records(
 
 def test_serve_with_two_workers(location: GraphLocation, graph: object) -> None:
     """`clustergraph serve --workers 2` runs two uvicorn worker processes that both answer."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "NEO4J_URI": location.uri,
