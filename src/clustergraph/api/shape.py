@@ -1,4 +1,4 @@
-"""Stage 4, shape: a root field's rows become its answer, keyed by response keys, in one walk.
+"""The shape stage: a root field's rows become its answer, keyed by response keys, in one walk.
 
 The Cypher of a root field already returns the selected shape as nested maps; what is
 left is what GraphQL's completion does to them: response keys in document order,

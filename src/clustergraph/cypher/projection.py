@@ -1,4 +1,4 @@
-"""Stage 3, emit: write the Cypher map projection that returns exactly what a plan selects.
+"""Cypher (the plan stage's last step): write the Cypher map projection that returns exactly what a plan selects.
 
 Nested relationships become COUNT/COLLECT subqueries inside one expression, so a root
 field costs Neo4j one query however deep the request nests. Labels, relationship types

@@ -1,4 +1,4 @@
-"""Stage 2, bind: a request's variables, coerced against the operation, and what depends on them.
+"""The bind stage: a request's variables, coerced against the operation, and what depends on them.
 
 Coercion is graphql-core's (defaults of variable definitions included), so every later
 stage reads the values the executor would. A value that does not fit its type is

@@ -1,4 +1,4 @@
-"""Stage 1, compile: a document is parsed and validated once, then kept in a bounded LRU cache.
+"""The compile stage: a document is parsed and validated once, then kept in a bounded LRU cache.
 
 The key is the SHA-256 of the document's text and the operation's name. Validation runs
 with rules built once from the settings (`api/limits.py`), so its outcome belongs to the

@@ -1,8 +1,8 @@
-"""Stage 2, plan: turn a selection into a tree of what to fetch, checked against the data model.
+"""Planning (the plan stage): turn a selection into a tree of what to fetch, checked against the data model.
 
 A plan says, per concrete kind of entity, which properties to read and which
-relationships to follow with which page bounds. It holds no Cypher; stage 3
-(`clustergraph.cypher.projection`) writes the Cypher from it.
+relationships to follow with which page bounds. It holds no Cypher;
+`clustergraph.cypher.projection` writes the Cypher from it.
 """
 
 from __future__ import annotations

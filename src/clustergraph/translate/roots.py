@@ -1,4 +1,4 @@
-"""Stage 2, plan each root field: its arguments checked, its selection planned, its one Cypher query.
+"""The plan stage, per root field: its arguments checked, its selection planned, its one Cypher query.
 
 A `RootField` is what both executors know of a root field: its definition, field nodes,
 arguments (coerced, schema defaults applied) and the request's fragments and variables.
