@@ -8,6 +8,7 @@ read, a cap on the body size, and security headers on the HTML page.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any, cast
 
 import orjson
@@ -19,16 +20,19 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from clustergraph.api.context import Context
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
 from clustergraph.api.errors import QUERY_TOO_COMPLEX, RATE_LIMITED, SERVICE_UNAVAILABLE
-from clustergraph.api.media import GRAPHQL_RESPONSE, JSON, negotiate
+from clustergraph.api.media import GRAPHQL_RESPONSE, JSON, accepts_event_stream, negotiate
 from clustergraph.api.playground import graphiql_html
 from clustergraph.api.schema import build_schema
 from clustergraph.auth.identity import Unauthenticated
 from clustergraph.auth.resolve import Authenticator
+from clustergraph.curation.tx import actor_role
 from clustergraph.db import GraphUnavailable, QueryTimeout
+from clustergraph.live.bounds import LiveConnection
 from clustergraph.settings import Settings
 
 BAD_REQUEST = "BAD_REQUEST"
@@ -77,9 +81,10 @@ class ClusterGraphQL(GraphQL[Context, None]):
         self.csp = policy_for(self.ide_html) if self.graphql_ide else "default-src 'none'"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
-            # No subscriptions: refuse WebSocket handshakes outright.
-            await WebSocket(scope, receive, send).close(code=1008)
             return
         bounded = _bounded_body(receive, self.settings.max_body_bytes, self.settings.body_timeout)
         request = Request(scope, receive=bounded)
@@ -104,21 +109,45 @@ class ClusterGraphQL(GraphQL[Context, None]):
             response = json_response(error_body(error.reason, code), error.status_code, media, headers)
         await response(scope, receive, send)
 
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Subscriptions over graphql-transport-ws, within the idle bound (live/bounds.py)."""
+        connection = LiveConnection(send, self.settings.live_idle_timeout)
+        scope.setdefault("state", {})["live_connection"] = connection
+        watchdog = asyncio.create_task(connection.watch_idle())
+        try:
+            await super().__call__(scope, receive, connection.send)
+        finally:
+            watchdog.cancel()
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        assert isinstance(request, Request)
         context = Context(
             request=request,
             response=response if isinstance(response, Response) else None,
             graph=request.app.state.graph,
             settings=request.app.state.settings,
+            live_connection=request.scope.get("state", {}).get("live_connection"),
         )
-        authenticator: Authenticator = request.app.state.authenticator
+        await self._identify(context, request.headers.get("authorization"))
+        return context
+
+    async def _identify(self, context: Context, authorization: str | None) -> None:
+        authenticator: Authenticator = context.request.app.state.authenticator
+        context.identity, context.auth_error = None, None
         try:
-            context.identity = await authenticator.identify(request.headers.get("authorization"))
+            context.identity = await authenticator.identify(authorization)
         except (Unauthenticated, GraphUnavailable, QueryTimeout) as error:
             # Kept for the fields that need a credential; public reads still answer.
             context.auth_error = error
-        return context
+        # What the change log records as the writer's role (curation/tx.py), for this request.
+        actor_role.set(context.identity.role.value if context.identity else "anonymous")
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """A browser cannot set headers on a WebSocket: it may send its credential in
+        connection_init's payload as {"Authorization": "Bearer ..."}."""
+        params = context.connection_params or {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        if isinstance(authorization, str):
+            await self._identify(context, authorization)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
@@ -155,7 +184,8 @@ class ClusterGraphQL(GraphQL[Context, None]):
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        if negotiate(request.headers.get("accept")) is None:
+        accept = request.headers.get("accept")
+        if negotiate(accept) is None and not accepts_event_stream(accept):
             raise RequestError(
                 406, f"Accept {GRAPHQL_RESPONSE} or {JSON}; the request accepts neither.", "NOT_ACCEPTABLE"
             )
@@ -285,4 +315,12 @@ def _bounded_body(receive: Receive, limit: int, seconds: float) -> Receive:
 
 def graphql_app(settings: Settings, **options: Any) -> ClusterGraphQL:
     ide = "graphiql" if settings.graphiql else None
-    return ClusterGraphQL(build_schema(settings), settings, graphql_ide=ide, **options)
+    return ClusterGraphQL(
+        build_schema(settings),
+        settings,
+        graphql_ide=ide,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_SSE_PROTOCOL),
+        max_subscriptions_per_connection=settings.live_per_connection,
+        connection_init_wait_timeout=timedelta(seconds=10),
+        **options,
+    )

@@ -18,6 +18,7 @@ from clustergraph.api.limits import MaxAliases, MaxCost, QuerySizeLimiter
 from clustergraph.api.mutation import Mutation
 from clustergraph.api.permissions import ReadAccess
 from clustergraph.api.query import Query
+from clustergraph.api.subscription import Subscription, WakeLiveFeed
 from clustergraph.api.types import ENTITY_TYPES
 from clustergraph.settings import Settings, get_settings
 
@@ -41,6 +42,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return ClusterSchema(
         query=merge_types("Query", (Query, HistoryQuery)),
         mutation=Mutation,
+        subscription=Subscription,
         types=ENTITY_TYPES,
         execution_context_class=FastPathExecutionContext if settings.fast_path else None,
         config=StrawberryConfig(
@@ -64,6 +66,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             ),
             CypherQueryCount,
             BumpGraphVersionAfterMutations,
+            WakeLiveFeed,
             # Production can hide the schema (GraphiQL then has no completion).
             *([] if settings.introspection else [DisableIntrospection]),
         ],
