@@ -14,7 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from clustergraph.auth.identity import Role
 from clustergraph.db import Graph
@@ -202,7 +203,12 @@ async def test_relationship_changes_are_filtered_by_type(service: str, tokens: d
       sequence action before after } }"""
     link = """mutation($input: RelationshipInput!) { linkEntities(input: $input) { type } }"""
     unlink = """mutation($input: RelationshipInput!) { unlinkEntities(input: $input) { type } }"""
-    edge = {"type": "MEMBER_OF", "from": ORG, "to": "organisation:clusterland-upper-austria", "sources": ["source:s6"]}
+    edge = {
+        "type": "MEMBER_OF",
+        "from": ORG,
+        "to": "organisation:clusterland-upper-austria",
+        "sources": ["source:s6"],
+    }
     async with ws_client(service) as client, httpx.AsyncClient(base_url=service, timeout=60) as http:
         await client.subscribe(query)
         await asyncio.sleep(0.5)
@@ -299,3 +305,23 @@ async def test_a_slow_consumer_is_closed_with_a_code_and_resumes_with_since(
             events = await client.events(40)
     assert [e["key"] for e in events] == [f"organisation:live-test-{i}" for i in range(40)]
     assert [e["sequence"] for e in events] == list(range(start + 1, start + 41))
+
+
+async def test_pages_of_origins_off_the_allow_list_cannot_open_a_subscription(service: str) -> None:
+    ws_url = service.replace("http://", "ws://") + "/graphql"
+    with pytest.raises(InvalidStatus):
+        async with connect(ws_url, subprotocols=["graphql-transport-ws"], origin="http://127.0.0.1:9"):  # type: ignore[list-item, arg-type]
+            pass
+
+
+async def test_a_websocket_outlives_the_deadline_for_request_headers(
+    live_settings: Settings, location: GraphLocation, tokens: dict[Role, str]
+) -> None:
+    short = live_settings.model_copy(update={"header_timeout": 1.0})
+    with running_service(short, location) as url:
+        async with ws_client(url) as client:
+            await client.subscribe(ENTITY_CHANGED, {"keys": [ORG]})
+            await asyncio.sleep(2.5)
+            await rename(url, tokens[Role.EDITOR], ["Still connected"])
+            (event,) = await client.events(1)
+    assert event["after"]["name"] == "Still connected"

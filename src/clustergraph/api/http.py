@@ -21,6 +21,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from clustergraph.api.context import Context
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
@@ -141,13 +142,14 @@ class ClusterGraphQL(GraphQL[Context, None]):
         # What the change log records as the writer's role (curation/tx.py), for this request.
         actor_role.set(context.identity.role.value if context.identity else "anonymous")
 
-    async def on_ws_connect(self, context: Context) -> None:
+    async def on_ws_connect(self, context: Context) -> UnsetType:
         """A browser cannot set headers on a WebSocket: it may send its credential in
         connection_init's payload as {"Authorization": "Bearer ..."}."""
-        params = context.connection_params or {}
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
         authorization = params.get("Authorization") or params.get("authorization")
         if isinstance(authorization, str):
             await self._identify(context, authorization)
+        return UNSET
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
@@ -322,5 +324,7 @@ def graphql_app(settings: Settings, **options: Any) -> ClusterGraphQL:
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_SSE_PROTOCOL),
         max_subscriptions_per_connection=settings.live_per_connection,
         connection_init_wait_timeout=timedelta(seconds=10),
+        # Pages on partner sites (the CORS allow-list) may open a subscription; other origins may not.
+        allowed_origins=settings.cors_origins,
         **options,
     )

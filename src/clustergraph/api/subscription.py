@@ -22,6 +22,7 @@ from clustergraph.api.context import Context
 from clustergraph.api.permissions import require
 from clustergraph.api.types import EntityKind, RelationshipType
 from clustergraph.auth.identity import Forbidden, Role, Unauthenticated
+from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.live.bounds import SLOW_CONSUMER, AddressBound, TooManySubscriptions
 from clustergraph.live.feed import ChangeEvent, ChangeFeed, SlowConsumer
 from clustergraph.model import Kind
@@ -113,6 +114,10 @@ async def _stream(
         async for event in feed.events(since):
             if wanted(event):
                 yield _live_change(event, named)
+    except (GraphUnavailable, QueryTimeout):
+        raise _error(
+            "The graph database is unavailable; resume with `since` shortly.", "SERVICE_UNAVAILABLE"
+        ) from None
     except SlowConsumer as behind:
         message = f"events arrived faster than this subscriber read them; resume with since: {behind.args[0]}"
         if connection is not None:

@@ -125,6 +125,9 @@ class ChangeFeed:
                 await self._catch_up()
             except (GraphUnavailable, QueryTimeout) as error:
                 log.warning("the change feed cannot read the log: %s", error)
+            except Exception:
+                # The tail must outlive any one failed read, or every subscriber would stall.
+                log.exception("the change feed failed to read the log")
 
     async def _catch_up(self) -> None:
         while True:
