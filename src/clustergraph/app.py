@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from clustergraph import location as graph_location
 from clustergraph.api.bookmarks import Bookmarks
@@ -21,6 +21,8 @@ from clustergraph.api.playground import PLAYGROUND_JS, asset_path
 from clustergraph.auth.oidc import OidcVerifier
 from clustergraph.auth.resolve import Authenticator
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
+from clustergraph.live.bounds import AddressBound
+from clustergraph.live.feed import ChangeFeed
 from clustergraph.location import GraphLocation
 from clustergraph.metrics import metrics
 from clustergraph.observe import RequestLog
@@ -89,9 +91,14 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
         app.state.settings = settings
         oidc = OidcVerifier(settings) if settings.oidc_issuer else None
         app.state.authenticator = Authenticator(app.state.graph, oidc)
+        app.state.live_feed = ChangeFeed(
+            app.state.graph, settings.live_poll_interval, settings.live_queue_limit
+        )
+        app.state.live_addresses = AddressBound(settings.live_per_address)
         try:
             yield
         finally:
+            await app.state.live_feed.close()
             await app.state.graph.close()
 
     graphql = graphql_app(settings)
@@ -102,6 +109,8 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Route("/readyz", readyz),
             # Every method reaches the GraphQL view, so that even a PUT is refused in JSON with a code.
             Route("/graphql", CachedGraphQL(graphql, settings)),
+            # Subscriptions over graphql-transport-ws (live changes; SSE is served by the route above).
+            WebSocketRoute("/graphql", graphql),
             Route("/assets/{name}", asset),
             Route("/explore", pages.explorer),
             Route("/explore/article", article_page),

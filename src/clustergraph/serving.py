@@ -40,6 +40,11 @@ class BoundedH11Protocol(H11Protocol):
             self._served = self.cycle  # a request's headers arrived whole
             self._disarm()
 
+    def handle_websocket_upgrade(self, event: Any) -> None:
+        # The connection is a WebSocket from here on (a subscription): no more request headers.
+        self._disarm()
+        super().handle_websocket_upgrade(event)
+
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)

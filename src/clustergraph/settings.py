@@ -122,6 +122,14 @@ class Settings(BaseSettings):
     oidc_algorithms: str = Field(default="RS256,ES256", validation_alias="CLUSTERGRAPH_OIDC_ALGORITHMS")
     max_history: int = Field(default=100, validation_alias="CLUSTERGRAPH_MAX_HISTORY")
 
+    # Live changes (subscriptions): how often each process reads the change log, and the
+    # bounds every subscriber and connection lives within (see SECURITY.md).
+    live_poll_interval: float = Field(default=0.5, validation_alias="CLUSTERGRAPH_LIVE_POLL_INTERVAL")
+    live_queue_limit: int = Field(default=1000, validation_alias="CLUSTERGRAPH_LIVE_QUEUE_LIMIT")
+    live_per_connection: int = Field(default=20, validation_alias="CLUSTERGRAPH_LIVE_PER_CONNECTION")
+    live_per_address: int = Field(default=200, validation_alias="CLUSTERGRAPH_LIVE_PER_ADDRESS")
+    live_idle_timeout: float = Field(default=60.0, validation_alias="CLUSTERGRAPH_LIVE_IDLE_TIMEOUT")
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

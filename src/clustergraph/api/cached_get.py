@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clustergraph import graph_version
-from clustergraph.api.media import negotiate
+from clustergraph.api.media import is_event_stream, negotiate
 from clustergraph.api.persisted import PersistedQueryError, requested_hash, resolve
 from clustergraph.db import BadBookmark, GraphUnavailable, QueryTimeout
 from clustergraph.errors import BAD_BOOKMARK, UNKNOWN_BOOKMARK
@@ -78,9 +78,13 @@ class CachedGraphQL:
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or is_event_stream(scope):
+            # WebSockets and event streams (subscriptions) are live, never cached.
+            await self.app(scope, receive, send)
+            return
         request = Request(scope, receive)
         params = request.query_params
-        if scope["type"] != "http" or request.method != "GET" or not ({"query", "extensions"} & set(params)):
+        if request.method != "GET" or not ({"query", "extensions"} & set(params)):
             await self.app(scope, receive, send)
             return
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from datetime import timedelta
 from typing import Any, cast
 
 import orjson
@@ -20,19 +21,23 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from clustergraph.api.compiled import CompiledReads
 from clustergraph.api.context import Context
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
 from clustergraph.api.errors import QUERY_TOO_COMPLEX, RATE_LIMITED, SERVICE_UNAVAILABLE
-from clustergraph.api.media import GRAPHQL_RESPONSE, JSON, negotiate
+from clustergraph.api.media import GRAPHQL_RESPONSE, JSON, accepts_event_stream, negotiate
 from clustergraph.api.persisted import PersistedQueryError, resolve
 from clustergraph.api.playground import graphiql_html
 from clustergraph.api.schema import ClusterSchema, build_schema
 from clustergraph.auth.identity import Unauthenticated
 from clustergraph.auth.resolve import CREDENTIAL_HEADER, Authenticator
+from clustergraph.curation.tx import actor_role
 from clustergraph.db import GraphUnavailable, QueryTimeout
+from clustergraph.live.bounds import LiveConnection
 from clustergraph.settings import Settings
 
 BAD_REQUEST = "BAD_REQUEST"
@@ -82,9 +87,10 @@ class ClusterGraphQL(GraphQL[Context, None]):
         self.csp = policy_for(self.ide_html) if self.graphql_ide else "default-src 'none'"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
-            # No subscriptions: refuse WebSocket handshakes outright.
-            await WebSocket(scope, receive, send).close(code=1008)
             return
         bounded = _bounded_body(receive, self.settings.max_body_bytes, self.settings.body_timeout)
         request = Request(scope, receive=bounded)
@@ -146,21 +152,46 @@ class ClusterGraphQL(GraphQL[Context, None]):
             raise RequestError(error.status, error.message(), error.code) from error
         return dataclasses.replace(data, query=query) if query is not data.query else data
 
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Subscriptions over graphql-transport-ws, within the idle bound (live/bounds.py)."""
+        connection = LiveConnection(send, self.settings.live_idle_timeout)
+        scope.setdefault("state", {})["live_connection"] = connection
+        watchdog = asyncio.create_task(connection.watch_idle())
+        try:
+            await super().__call__(scope, receive, connection.send)
+        finally:
+            watchdog.cancel()
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        assert isinstance(request, Request)
         context = Context(
             request=request,
             response=response if isinstance(response, Response) else None,
             graph=request.app.state.graph,
             settings=request.app.state.settings,
+            live_connection=request.scope.get("state", {}).get("live_connection"),
         )
-        authenticator: Authenticator = request.app.state.authenticator
+        await self._identify(context, request.headers.get(CREDENTIAL_HEADER))
+        return context
+
+    async def _identify(self, context: Context, authorization: str | None) -> None:
+        authenticator: Authenticator = context.request.app.state.authenticator
+        context.identity, context.auth_error = None, None
         try:
-            context.identity = await authenticator.identify(request.headers.get(CREDENTIAL_HEADER))
+            context.identity = await authenticator.identify(authorization)
         except (Unauthenticated, GraphUnavailable, QueryTimeout) as error:
             # Kept for the fields that need a credential; public reads still answer.
             context.auth_error = error
-        return context
+        # What the change log records as the writer's role (curation/tx.py), for this request.
+        actor_role.set(context.identity.role.value if context.identity else "anonymous")
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:
+        """A browser cannot set headers on a WebSocket: it may send its credential in
+        connection_init's payload as {"Authorization": "Bearer ..."}."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        if isinstance(authorization, str):
+            await self._identify(context, authorization)
+        return UNSET
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
@@ -184,7 +215,8 @@ class ClusterGraphQL(GraphQL[Context, None]):
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        if negotiate(request.headers.get("accept")) is None:
+        accept = request.headers.get("accept")
+        if negotiate(accept) is None and not accepts_event_stream(accept):
             raise RequestError(
                 406, f"Accept {GRAPHQL_RESPONSE} or {JSON}; the request accepts neither.", "NOT_ACCEPTABLE"
             )
@@ -314,4 +346,14 @@ def _bounded_body(receive: Receive, limit: int, seconds: float) -> Receive:
 
 def graphql_app(settings: Settings, **options: Any) -> ClusterGraphQL:
     ide = "graphiql" if settings.graphiql else None
-    return ClusterGraphQL(build_schema(settings), settings, graphql_ide=ide, **options)
+    return ClusterGraphQL(
+        build_schema(settings),
+        settings,
+        graphql_ide=ide,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_SSE_PROTOCOL),
+        max_subscriptions_per_connection=settings.live_per_connection,
+        connection_init_wait_timeout=timedelta(seconds=10),
+        # Pages on partner sites (the CORS allow-list) may open a subscription; other origins may not.
+        allowed_origins=settings.cors_origins,
+        **options,
+    )

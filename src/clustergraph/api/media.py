@@ -6,6 +6,8 @@ that cannot be executed); legacy `application/json` answers such requests with 2
 
 from __future__ import annotations
 
+from starlette.types import Scope
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
@@ -48,3 +50,16 @@ def _quality(params: str) -> float:
             except ValueError:
                 return 0.0
     return 1.0
+
+
+EVENT_STREAM = "text/event-stream"
+
+
+def accepts_event_stream(accept: str | None) -> bool:
+    """Whether a request asks for server-sent events (GraphQL over SSE: a subscription)."""
+    return any(part.split(";", 1)[0].strip().lower() == EVENT_STREAM for part in (accept or "").split(","))
+
+
+def is_event_stream(scope: Scope) -> bool:
+    accept = next((value for name, value in scope.get("headers") or [] if name == b"accept"), b"")
+    return accepts_event_stream(accept.decode("latin-1"))

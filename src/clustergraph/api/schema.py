@@ -17,6 +17,7 @@ from clustergraph.api.limits import CompiledDocuments, QuerySizeLimiter, documen
 from clustergraph.api.mutation import Mutation
 from clustergraph.api.permissions import ReadAccess
 from clustergraph.api.query import Query
+from clustergraph.api.subscription import Subscription, WakeLiveFeed
 from clustergraph.api.types import ENTITY_TYPES
 from clustergraph.settings import Settings, get_settings
 from clustergraph.translate.compile import DocumentCache
@@ -53,6 +54,7 @@ def build_schema(settings: Settings | None = None) -> ClusterSchema:
     schema = ClusterSchema(
         query=merge_types("Query", (Query, HistoryQuery, IngestQuery)),
         mutation=AllMutations,
+        subscription=Subscription,
         types=ENTITY_TYPES,
         config=StrawberryConfig(
             default_resolver=read_field,
@@ -68,6 +70,7 @@ def build_schema(settings: Settings | None = None) -> ClusterSchema:
             lambda: CompiledDocuments(lambda: schema.documents, settings),
             CypherQueryCount,
             BumpGraphVersionAfterMutations,
+            WakeLiveFeed,
         ],
     )
     schema.documents = document_cache(schema._schema, settings)

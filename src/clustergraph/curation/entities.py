@@ -101,6 +101,6 @@ async def delete_entity(graph: Graph, actor: str, key: str, sources: list[str]) 
             "relationships": relationships,
             "references": references,
         }
-        return await record_change(tx, actor, "delete", [state.key], before, None, sources)
+        return await record_change(tx, actor, "delete", [state.key], before, None, sources, state.kind)
 
     return await graph.transaction(work)

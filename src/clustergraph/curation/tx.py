@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from clustergraph.curation.validate import InvalidInput
-from clustergraph.cypher import history, writes
+from clustergraph.cypher import changelog, writes
 from clustergraph.model import Kind
+
+# The writer's role, recorded with each change (what anonymous subscribers see instead of a
+# key's name). The API sets it per request; writes from the CLI are the operator's own.
+actor_role: ContextVar[str] = ContextVar("actor_role", default="system")
 
 # Stored on every entity but derived from other properties: not part of what a curator changes.
 DERIVED_PROPERTIES = frozenset({"key", "sources", "searchText"})
@@ -112,12 +117,20 @@ async def record_change(
     before: Any,
     after: Any,
     sources: list[str],
+    kind: Kind | None = None,
 ) -> str:
-    """One Change node, in the transaction of the change itself: both happen or neither."""
+    """One Change node, in the transaction of the change itself: both happen or neither.
+
+    It takes the next number of the change log (cypher/changelog.py), which locks the log's
+    counter until this transaction commits: call it last, once the write's entities are locked.
+    `kind` is needed only where the entity is gone (a deletion).
+    """
     rows = await run(
         tx,
-        history.RECORD_CHANGE,
+        changelog.RECORD_CHANGE,
         actor=actor,
+        actorRole=actor_role.get(),
+        kind=None if kind is None else kind.value,
         action=action,
         key=keys[0],
         keys=keys,

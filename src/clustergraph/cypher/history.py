@@ -7,23 +7,6 @@ from typing import LiteralString
 from clustergraph.cypher.lookup import resolve_entity
 from clustergraph.model import CHANGE_LABEL
 
-RECORD_CHANGE: LiteralString = f"""
-CREATE (c:{CHANGE_LABEL} {{
-  id: randomUUID(), at: datetime.realtime(), actor: $actor, action: $action, key: $key, keys: $keys,
-  before: $before, after: $after, sources: $sources
-}})
-RETURN c.id AS id
-"""
-
-# Many changes at once (a bulk import's batch): rows {action, keys, before, after, sources}.
-RECORD_CHANGES: LiteralString = f"""
-UNWIND $changes AS change
-CREATE (c:{CHANGE_LABEL} {{
-  id: randomUUID(), at: datetime.realtime(), actor: $actor, action: change.action, key: change.keys[0],
-  keys: change.keys, before: change.before, after: change.after, sources: change.sources
-}})
-"""
-
 # An entity's changes, newest first: under its key and every key merged into it. A deleted
 # entity has no node any more, but its changes still name its key.
 HISTORY: LiteralString = f"""

@@ -40,6 +40,7 @@ def node_change(kind: Kind, record: dict[str, Any]) -> dict[str, Any]:
     return {
         "action": "create" if record["created"] else "update",
         "keys": [record["key"]],
+        "kind": kind.value,
         "before": _json(before),
         "after": _json(_visible(record["after"])),
         "sources": list(record["after"].get("sources") or []),
@@ -51,6 +52,7 @@ def relationship_change(rel: str, record: dict[str, Any]) -> dict[str, Any]:
     return {
         "action": "link",
         "keys": [start, end],
+        "kind": None,
         "before": _json(_relationship(rel, start, end, None if record["created"] else record["before"])),
         "after": _json(_relationship(rel, start, end, record["after"])),
         "sources": list(record["after"].get("sources") or []),

@@ -17,7 +17,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from clustergraph import graph_version
-from clustergraph.cypher.history import RECORD_CHANGES
+from clustergraph.cypher.changelog import RECORD_CHANGES
 from clustergraph.cypher.lookup import INDEX_MERGED_KEYS
 from clustergraph.cypher.upsert import EXISTING_KINDS, upsert_nodes, upsert_relationships
 from clustergraph.db import Graph
@@ -33,6 +33,9 @@ KIND_ORDER = [Kind.SOURCE, Kind.COUNTRY, Kind.REGION, Kind.CITY] + [
 ]
 
 Progress = Callable[[int], None]
+
+# Who the history records as the writer of an import: the operator running it, not a caller.
+IMPORT_ROLE = "system"
 
 
 @dataclass
@@ -241,7 +244,9 @@ async def _write_batches(
             # Only the rows that changed something come back; their history records are
             # written in the batch's own transaction.
             if records:
-                await tx.run(RECORD_CHANGES, changes=[change(r) for r in records], actor=actor)
+                await tx.run(
+                    RECORD_CHANGES, changes=[change(r) for r in records], actor=actor, actorRole=IMPORT_ROLE
+                )
             return len(records), sum(1 for r in records if r["created"])
 
         changed, created = await graph.transaction(work)
