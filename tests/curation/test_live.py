@@ -23,7 +23,7 @@ from clustergraph.importer.loader import load
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
 from tests.live_clients import sse_events, ws_client
-from tests.support import _free_port, running_service
+from tests.support import free_port, running_service
 
 ORG = "organisation:steinbeis-europa-zentrum"
 RENAME = """mutation($key: String!, $name: String!) {
@@ -151,7 +151,7 @@ async def test_sse_subscriber_gets_every_change_in_order(service: str, tokens: d
 @pytest.fixture
 def second_process(live_settings: Settings, location: GraphLocation, restore: Graph) -> Iterator[str]:
     """Another `clustergraph serve`, a process of its own, on the same Neo4j."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "NEO4J_URI": location.uri,
