@@ -83,15 +83,21 @@ def codes(body: dict[str, Any]) -> list[str]:
     return [e["extensions"]["code"] for e in body.get("errors") or []]
 
 
-def run_cli(location: GraphLocation, *args: str) -> subprocess.CompletedProcess[str]:
-    """The `clustergraph` console script, as a user runs it, against the test suite's Neo4j."""
-    env = {
+def neo4j_env(location: GraphLocation, **extra: str) -> dict[str, str]:
+    """This process's environment, pointing a child process at the test suite's Neo4j."""
+    return {
         **os.environ,
         "NEO4J_URI": location.uri,
         "NEO4J_USER": location.user,
         "NEO4J_PASSWORD": location.password,
         "NEO4J_DATABASE": location.database,
+        **extra,
     }
+
+
+def run_cli(location: GraphLocation, *args: str) -> subprocess.CompletedProcess[str]:
+    """The `clustergraph` console script, as a user runs it, against the test suite's Neo4j."""
+    env = neo4j_env(location)
     command = [str(Path(sys.executable).with_name("clustergraph")), *args]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
 

@@ -1,6 +1,5 @@
 """The console script, run as a user runs it, against the test suite's Neo4j."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,7 +10,7 @@ import httpx
 
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
-from tests.support import free_port, reset_graph, run_cli
+from tests.support import free_port, neo4j_env, reset_graph, run_cli
 
 
 def test_migrate_twice_is_safe(location: GraphLocation, graph: object) -> None:
@@ -65,14 +64,7 @@ async def test_import_without_history_leaves_no_change_records(
 def test_serve_with_two_workers(location: GraphLocation, graph: object) -> None:
     """`clustergraph serve --workers 2` runs two uvicorn worker processes that both answer."""
     port = free_port()
-    env = {
-        **os.environ,
-        "NEO4J_URI": location.uri,
-        "NEO4J_USER": location.user,
-        "NEO4J_PASSWORD": location.password,
-        "NEO4J_DATABASE": location.database,
-        "CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS": "off",
-    }
+    env = neo4j_env(location, CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS="off")
     command = [
         str(Path(sys.executable).with_name("clustergraph")),
         "serve",

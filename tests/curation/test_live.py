@@ -4,7 +4,6 @@ with `since`, two service processes on one Neo4j, and the bounds a subscriber li
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from clustergraph.importer.loader import load
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
 from tests.live_clients import sse_events, ws_client
-from tests.support import free_port, running_service
+from tests.support import free_port, neo4j_env, running_service
 
 ORG = "organisation:steinbeis-europa-zentrum"
 RENAME = """mutation($key: String!, $name: String!) {
@@ -152,14 +151,7 @@ async def test_sse_subscriber_gets_every_change_in_order(service: str, tokens: d
 def second_process(live_settings: Settings, location: GraphLocation, restore: Graph) -> Iterator[str]:
     """Another `clustergraph serve`, a process of its own, on the same Neo4j."""
     port = free_port()
-    env = {
-        **os.environ,
-        "NEO4J_URI": location.uri,
-        "NEO4J_USER": location.user,
-        "NEO4J_PASSWORD": location.password,
-        "NEO4J_DATABASE": location.database,
-        "CLUSTERGRAPH_LIVE_POLL_INTERVAL": "0.2",
-    }
+    env = neo4j_env(location, CLUSTERGRAPH_LIVE_POLL_INTERVAL="0.2")
     command = [
         str(Path(sys.executable).with_name("clustergraph")),
         "serve",
