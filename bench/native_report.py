@@ -5,6 +5,7 @@ The reasons for each miss are in the hand-written `analysis-native.md`, appended
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,30 @@ def _profile(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _cypher_comparison() -> list[str]:
+    """The service's Cypher against the @cypher statements (`cypher_compare.py`), where measured."""
+    lines: list[str] = []
+    found = sorted(ANALYSIS.parent.joinpath("data").glob("cypher-*.json"))
+    if found:
+        lines += ["## The service's Cypher against the `@cypher` statements", ""]
+    for path in found:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        where = "the seed graph" if record["graph"] == "seed" else "the synthetic network"
+        lines += [
+            f"### On {where}",
+            "",
+            f"{record['at']}, load average {record['load']}; medians of {record['samples']} runs each, one query "
+            "at a time, the two statements interleaved (`python -m bench.cypher_compare`).",
+            "",
+            "| request | service's Cypher ms | `@cypher` statement ms | ratio |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, f in record["requests"].items():
+            lines.append(f"| {name} | {f['service_ms']:.2f} | {f['cypher_ms']:.2f} | {f['ratio']:.2f} |")
+        lines.append("")
+    return lines
+
+
 def write_native_report(all_results: list[dict[str, Any]], path: Path) -> None:
     lines = [
         "# Benchmark report (issue 11)",
@@ -176,6 +201,7 @@ def write_native_report(all_results: list[dict[str, Any]], path: Path) -> None:
             *_profile(results),
             "",
         ]
+    lines += _cypher_comparison()
     lines += ["## Goals of issue 11", "", *_goals(all_results), ""]
     if ANALYSIS.exists():
         lines += [ANALYSIS.read_text(encoding="utf-8").rstrip(), ""]

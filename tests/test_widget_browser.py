@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import httpx
 import pytest
 from playwright.async_api import Frame, Page
 from starlette.applications import Starlette
@@ -14,11 +15,14 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from clustergraph.app import create_app
+from clustergraph.auth.identity import Role
+from clustergraph.auth.keys import create_key
+from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
 from clustergraph.web.pages import embed_snippet, iframe_snippet
 from tests.browser import axe_violations, chromium, screenshot_path
-from tests.support import serve
+from tests.support import reset_graph, serve
 
 CLUSTER = "cluster:euroregion-beskidy"
 # A host page with styles as careless as real sites have: none of them may reach the
@@ -121,8 +125,10 @@ async def test_a_partner_site_embeds_the_widget_and_it_renders_the_partners(
         await frame.locator("clustergraph-partners[data-state=ready]").wait_for(timeout=30_000)
         assert await frame.locator("li[part=partner]").count() == len(partners)
 
-        # One request for the widget's data (the iframe's own page makes its own one).
-        assert len(requests) == 2, requests
+        # One request for the widget's data (the iframe's own page makes its own one); the
+        # others are the live streams (subscriptions over server-sent events).
+        data = [r for r in requests if "WidgetPartners" in r]
+        assert len(data) == 2, requests
 
         # The legend names the kinds drawn, and the red country code since one is shown.
         drawn = set(await widget.locator("svg circle").evaluate_all("cs => cs.map(c => c.dataset.kind)"))
@@ -154,6 +160,41 @@ async def test_a_partner_site_embeds_the_widget_and_it_renders_the_partners(
         assert await axe_violations(embed) == []
         await page.screenshot(path=str(screenshot_path(f"widget-host-page-{device}")), full_page=True)
         assert errors == []
+
+
+RENAMED = "Regional Development Agency of Usti Region (renamed live)"
+
+
+async def test_the_widget_shows_a_curator_s_change_without_a_reload(sites: Sites, graph: Graph) -> None:
+    editor = (await create_key(graph, "test-live-widget", Role.EDITOR)).token
+    try:
+        async with chromium() as browser:
+            page = await browser.new_page(viewport=VIEWPORTS["desktop"])
+            _, errors = watch(page)
+            await page.goto(sites.partner)
+            await page.wait_for_selector("body > clustergraph-partners[data-state=ready]", timeout=30_000)
+            widget = page.locator("body > clustergraph-partners")
+            # No waiting for the streams: they start from the log's position read before the
+            # data, so even a change committed while they are being set up reaches the widget.
+            async with httpx.AsyncClient(base_url=sites.service, timeout=30) as client:
+                answer = await client.post(
+                    "/graphql",
+                    json={
+                        "query": 'mutation($p: JSON!) { updateEntity(key: "organisation:rda-usti-region", '
+                        'properties: $p, sources: ["source:s1"]) { name } }',
+                        "variables": {"p": {"name": RENAMED}},
+                    },
+                    headers={"Authorization": f"Bearer {editor}"},
+                )
+            assert answer.json()["data"]["updateEntity"]["name"] == RENAMED, answer.text
+            # The host page is not reloaded: the partner list itself changes.
+            await widget.locator("li[part=partner]", has_text=RENAMED).wait_for(timeout=15_000)
+            frame = page.frame_locator("#embed")
+            await frame.locator("li[part=partner]", has_text=RENAMED).wait_for(timeout=15_000)
+            assert await page.evaluate("performance.getEntriesByType('navigation').length") == 1
+            assert errors == []
+    finally:
+        await reset_graph(graph)
 
 
 async def test_a_site_not_on_the_allow_list_is_refused(sites: Sites) -> None:

@@ -160,6 +160,30 @@ async function refusal() {
   return `The clustergraph service refused this site (${location.origin}). Its operator must add ${location.origin} to CLUSTERGRAPH_CORS_ORIGINS.`;
 }
 
+// Live: the service streams the changes of what the widget shows (GraphQL over SSE, the
+// browser's EventSource); each one makes the widget load its data again, so a renamed
+// partner or a new link appears without a reload of the page.
+// `since` is the log's position read before the data: a change committed while the
+// streams are being set up is replayed, not missed.
+const LIVE_ENTITIES = 'subscription Live($keys: [String!], $since: Int) { entityChanged(keys: $keys, since: $since) { sequence } }';
+const LIVE_LINKS = 'subscription Live($keys: [String!], $since: Int) { relationshipChanged(keys: $keys, since: $since) { sequence } }';
+
+async function lastChange() {
+  try {
+    const response = await fetch(`${SERVICE}/graphql?${new URLSearchParams({ query: '{ lastChange }' })}`, { mode: 'cors' });
+    return (await response.json()).data.lastChange;
+  } catch {
+    return null;  // no position (an older service, trusted documents only): live changes from now
+  }
+}
+
+function stream(query, variables, changed) {
+  const params = new URLSearchParams({ query, variables: JSON.stringify(variables) });
+  const source = new EventSource(`${SERVICE}/graphql?${params}`);
+  source.addEventListener('next', (event) => changed(JSON.parse(event.data)));
+  return source;
+}
+
 class ClustergraphPartners extends HTMLElement {
   static get observedAttributes() {
     return ['entity'];
@@ -172,6 +196,34 @@ class ClustergraphPartners extends HTMLElement {
 
   connectedCallback() {
     this.schedule();
+  }
+
+  disconnectedCallback() {
+    this.unfollow();
+  }
+
+  follow(keys, since) {
+    const wanted = JSON.stringify(keys);
+    if (this.followed === wanted) return;
+    this.unfollow();
+    this.followed = wanted;
+    const changed = (result) => {
+      const change = result.data && Object.values(result.data)[0];
+      if (change) this.since = Math.max(this.since ?? 0, change.sequence);
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.load(true), 250);  // a burst of changes, one load
+    };
+    // A stream that drops reconnects by itself (EventSource); the next change then loads all again.
+    this.streams = [
+      stream(LIVE_ENTITIES, { keys, since }, changed),
+      stream(LIVE_LINKS, { keys: [keys[0]], since }, changed),
+    ];
+  }
+
+  unfollow() {
+    for (const source of this.streams || []) source.close();
+    this.streams = [];
+    this.followed = null;
   }
 
   attributeChangedCallback() {
@@ -194,9 +246,10 @@ class ClustergraphPartners extends HTMLElement {
     if (EMBEDDED) reportHeight();
   }
 
-  async load() {
+  async load(again = false) {
     const key = this.getAttribute('entity') || '';
-    this.render('loading', h('p', { class: 'meta' }, 'Loading the cooperation network…'));
+    if (!again) this.render('loading', h('p', { class: 'meta' }, 'Loading the cooperation network…'));
+    const since = again ? this.since : await lastChange();
     const params = new URLSearchParams({
       operationName: 'WidgetPartners',
       variables: JSON.stringify({ key }),
@@ -204,7 +257,9 @@ class ClustergraphPartners extends HTMLElement {
     });
     let response;
     try {
-      response = await fetch(`${SERVICE}/graphql?${params}`, { mode: 'cors' });
+      // After a change, past every cache: the graph's version (the ETag) may be bumped a moment
+      // after the change reached the stream, and a revalidation would get the old answer.
+      response = await fetch(`${SERVICE}/graphql?${params}`, { mode: 'cors', cache: again ? 'reload' : 'default' });
     } catch {
       this.render('error', h('p', { class: 'error' }, await refusal()));
       return;
@@ -214,6 +269,8 @@ class ClustergraphPartners extends HTMLElement {
       if (body.errors && body.errors.length) throw new Error(body.errors[0].message);
       if (!body.data.entity) throw new Error(`no entity ${key}`);
       this.show(body.data);
+      this.since = this.since ?? since;
+      this.follow([body.data.entity.key, ...partnersOf(body.data).slice(0, MAX_PARTNERS).map((p) => p.key)], this.since);
     } catch (error) {
       this.render('error', h('p', { class: 'error' }, `The cooperation network could not be loaded (${error.message}).`));
     }

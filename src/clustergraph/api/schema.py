@@ -17,7 +17,7 @@ from clustergraph.api.limits import CompiledDocuments, QuerySizeLimiter, documen
 from clustergraph.api.mutation import Mutation
 from clustergraph.api.permissions import ReadAccess
 from clustergraph.api.query import Query
-from clustergraph.api.subscription import Subscription, WakeLiveFeed
+from clustergraph.api.subscription import LiveQuery, Subscription, WakeLiveFeed
 from clustergraph.api.types import ENTITY_TYPES
 from clustergraph.settings import Settings, get_settings
 from clustergraph.translate.compile import DocumentCache
@@ -52,7 +52,7 @@ class ClusterSchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> ClusterSchema:
     settings = settings or get_settings()
     schema = ClusterSchema(
-        query=merge_types("Query", (Query, HistoryQuery, IngestQuery)),
+        query=merge_types("Query", (Query, HistoryQuery, IngestQuery, LiveQuery)),
         mutation=AllMutations,
         subscription=Subscription,
         types=ENTITY_TYPES,

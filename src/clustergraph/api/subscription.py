@@ -22,6 +22,7 @@ from clustergraph.api.context import Context
 from clustergraph.api.permissions import require
 from clustergraph.api.types import EntityKind, RelationshipType
 from clustergraph.auth.identity import Forbidden, Role, Unauthenticated
+from clustergraph.cypher.changelog import LAST_SEQ
 from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.live.bounds import SLOW_CONSUMER, AddressBound, TooManySubscriptions
 from clustergraph.live.feed import ChangeEvent, ChangeFeed, SlowConsumer
@@ -29,6 +30,17 @@ from clustergraph.model import Kind
 
 ENTITY_ACTIONS = frozenset({"create", "update", "delete", "merge"})
 RELATIONSHIP_ACTIONS = frozenset({"link", "unlink"})
+
+
+@strawberry.type
+class LiveQuery:
+    @strawberry.field(
+        description="The sequence number of the newest change committed (0 before any). Read it before "
+        "reading what you show, then subscribe with `since` set to it: every change after what you "
+        "read reaches you, even one committed while the subscription was being set up."
+    )
+    async def last_change(self, info: Info[Context, None]) -> int:
+        return int((await info.context.graph.read(LAST_SEQ))[0]["last"])
 
 
 @strawberry.type(description="One change of the graph, as the change log recorded it.")
