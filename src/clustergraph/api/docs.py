@@ -97,8 +97,8 @@ QUERY = (
 
 MUTATION = (
     "Curating the graph. Editors create, update and link; admins also delete and merge. Editors also ingest "
-    "articles and accept, edit or reject what they propose. Each mutation is one transaction, recorded in "
-    "`history`. Without a credential: UNAUTHENTICATED; with too small a role: FORBIDDEN; refused input "
+    "articles and accept, edit or reject what they propose. Each change of an entity or relationship is one "
+    "transaction, recorded in `history`. Without a credential: UNAUTHENTICATED; with too small a role: FORBIDDEN; refused input "
     "(an unknown key, a property the data model lacks, a key taken meanwhile): BAD_USER_INPUT naming it in "
     "`extensions.field`. Nothing is written then."
 )

@@ -74,7 +74,9 @@ class Proposal:
     created_at: str = strawberry.field(description=docs.AT)
     edited_by: str | None = strawberry.field(description="Who last edited it; null when nobody has.")
     decided_by: str | None = strawberry.field(description="Who accepted or rejected it; null while OPEN.")
-    decided_at: str | None = strawberry.field(description=f"When it was decided; null while OPEN. {docs.AT}")
+    decided_at: str | None = strawberry.field(
+        description="When it was decided, as an ISO 8601 date-time (UTC); null while OPEN."
+    )
     reason: str | None = strawberry.field(description="Why it was rejected, as the curator said.")
     result: str | None = strawberry.field(
         description="Accepted: the entity created, or the relationship's start."

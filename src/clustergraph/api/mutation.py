@@ -31,7 +31,7 @@ _KEY = Annotated[str, strawberry.argument(description=f"{docs.KEY} {docs.UNKNOWN
 @strawberry.input(description="A new entity; `properties` holds the data model's properties of its kind.")
 class EntityInput:
     kind: EntityKind = strawberry.field(  # type: ignore[valid-type]
-        description="Its kind; the key's prefix must be the kind in lower case."
+        description="Its kind; the key starts with its type name in lower case (`metacluster:` for META_CLUSTER)."
     )
     key: str = strawberry.field(
         description="Stable key `prefix:slug`, e.g. `cluster:silesian-medical`; a key taken already: "

@@ -279,7 +279,7 @@ class Claim:
         "(also properties the entity itself does not have)."
     )
     value: str = strawberry.field(
-        description="The value as the source states it, as text (numbers in plain decimals, e.g. `1358494.68`)."
+        description="The value as the source states it, as text, such as `1358494.68`."
     )
     unit: str | None = strawberry.field(
         description="The unit of `value`, such as `EUR`; null for a count or text."
@@ -299,8 +299,8 @@ class PartnerEdge:
     cursor: str = strawberry.field(description=docs.CURSOR, metadata=graph(Derived()))
     node: Entity = strawberry.field(
         resolver=by_response_key,
-        description="The partner: a cluster or organisation that is a partner of, or takes part in, a project "
-        "this entity is a partner of or takes part in.",
+        description="The partner: a cluster or organisation in a project with this entity (each a partner, "
+        "PARTNER_IN, or taking part, PARTICIPATES_IN).",
         metadata=graph(EdgeNode()),
     )
     projects: list[Annotated[Project, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
@@ -547,7 +547,7 @@ class City(Entity):
 @strawberry.type(description="A source of facts: an article, a web page.")
 class Source(Entity):
     publisher: str | None = strawberry.field(
-        description="Who publishes it: an organisation and its site; null when unknown."
+        description="Who publishes it, as the source names itself; null when unknown."
     )
     language: str | None = strawberry.field(description="ISO 639 code of its language, such as `pl`.")
     title: str | None = strawberry.field(
