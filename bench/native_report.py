@@ -28,8 +28,9 @@ def _table(results: dict[str, Any]) -> list[str]:
     lines = [
         "| request | service 1 worker req/s | service 2 workers req/s | @neo4j/graphql req/s | "
         "ratio 1w | ratio 2w | service median ms (1w) | @neo4j/graphql median ms | raw Cypher median ms | "
-        "service / raw | service p95 ms (1w) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "service p95 ms (1w) | service median ms, 1 in flight | @neo4j/graphql median ms, 1 in flight | "
+        "service (1 in flight) / raw |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for request in results["requests"]:
         name = request["name"]
@@ -37,10 +38,13 @@ def _table(results: dict[str, Any]) -> list[str]:
         s1 = results.get("service_1", {}).get(name, {})
         rf = results.get("reference", {}).get(name, {})
         raw = results.get("raw", {}).get(name, {})
+        single = results.get("service_1_single", {}).get(name, {})
+        ref_single = results.get("reference_single", {}).get(name, {})
         lines.append(
             f"| {name} | {_fmt(one)} | {_fmt(two)} | {_fmt(ref)} | {_ratio(one, ref)} | {_ratio(two, ref)} | "
             f"{_fmt(s1.get('median_ms'), 2)} | {_fmt(rf.get('median_ms'), 2)} | {_fmt(raw.get('median_ms'), 2)} | "
-            f"{_ratio(s1.get('median_ms'), raw.get('median_ms'))} | {_fmt(s1.get('p95_ms'), 2)} |"
+            f"{_fmt(s1.get('p95_ms'), 2)} | {_fmt(single.get('median_ms'), 2)} | "
+            f"{_fmt(ref_single.get('median_ms'), 2)} | {_ratio(single.get('median_ms'), raw.get('median_ms'))} |"
         )
     return lines
 
@@ -67,9 +71,10 @@ def _goals(all_results: list[dict[str, Any]]) -> list[str]:
         )
 
     def raw_ratio(results: dict[str, Any], where: str, counts: bool) -> None:
+        # Raw Cypher is timed one query at a time: the service is compared at one request in flight.
         ratios = []
         for name, raw in results.get("raw", {}).items():
-            service = results.get("service_1", {}).get(name)
+            service = results.get("service_1_single", {}).get(name)
             if service and raw.get("median_ms"):
                 ratios.append((service["median_ms"] / raw["median_ms"], name))
         if not ratios:
@@ -77,16 +82,20 @@ def _goals(all_results: list[dict[str, Any]]) -> list[str]:
         worst = max(ratios)
         verdict = ("met" if worst[0] <= 1.2 else "missed") if counts else "not the goal's scale"
         lines.append(
-            f"| service median ≤ 1.2x raw Cypher, every request | {where} | highest {worst[0]:.2f} "
+            f"| service median ≤ 1.2x raw Cypher, every request (1 in flight) | {where} | highest {worst[0]:.2f} "
             f"({worst[1]}) | {verdict} |"
         )
 
     def paths_p95(results: dict[str, Any], where: str, counts: bool) -> None:
-        figure = results.get("service_1", {}).get("paths", {}).get("p95_ms")
-        if figure is None:
-            return
-        verdict = ("met" if figure < 50 else "missed") if counts else "not the goal's scale"
-        lines.append(f"| cooperation paths p95 < 50 ms | {where} | {figure:.1f} ms | {verdict} |")
+        for label, how in (
+            ("service_1", f"{results['connections']} in flight"),
+            ("service_1_single", "1 in flight"),
+        ):
+            figure = results.get(label, {}).get("paths", {}).get("p95_ms")
+            if figure is None:
+                continue
+            verdict = ("met" if figure < 50 else "missed") if counts else "not the goal's scale"
+            lines.append(f"| cooperation paths p95 < 50 ms ({how}) | {where} | {figure:.1f} ms | {verdict} |")
 
     for graph, results in sorted(by_graph.items()):
         where = "seed graph" if graph == "seed" else f"synthetic, scale {results.get('scale')}"
@@ -153,7 +162,12 @@ def write_native_report(all_results: list[dict[str, Any]], path: Path) -> None:
             "",
             f"{results['at']}; {machine['cpus']} CPUs shared by Neo4j, the server and wrk; Python "
             f"{machine['python']}; {results['connections']} connections, {results['seconds']:g} s per request "
-            f"and target; load average {machine['load_start']} at the start, {machine['load_end']} at the end.",
+            f"and target; load average {machine['load_start']} at the start, {machine['load_end']} at the end."
+            + (
+                f" The one-in-flight columns: {results['single_at']}, load average {results['single_load']} after."
+                if results.get("single_at")
+                else ""
+            ),
             "",
             *_table(results),
             "",

@@ -36,6 +36,8 @@ def settings() -> Settings:
         # the rate limit tests run their own service with small limits.
         CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS="100000/minute",
         CLUSTERGRAPH_RATE_LIMIT_PER_KEY="100000/minute",
+        # The ingestion tests serve their article pages on loopback.
+        CLUSTERGRAPH_INGEST_ALLOWED_NETWORKS="127.0.0.0/8",
     )  # type: ignore[call-arg]
 
 

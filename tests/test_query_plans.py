@@ -91,6 +91,19 @@ def _documents(keys: dict[str, str]) -> Iterator[tuple[str, str]]:
             "sectors { nodes { key } } } } }"
         ),
     )
+    sector, project = keys["sector"], keys["project"]
+    yield (
+        "list by sector",
+        f'{{ organisations(filter: {{sector: "{sector}"}}) {{ totalCount nodes {{ key }} }} }}',
+    )
+    yield (
+        "list by project",
+        f'{{ organisations(filter: {{project: "{project}"}}) {{ totalCount nodes {{ key }} }} }}',
+    )
+    yield (
+        "list by sector and project",
+        f'{{ projects(filter: {{sector: "{sector}", project: "{project}"}}) {{ totalCount nodes {{ key }} }} }}',
+    )
     yield "matrix by project", f'{{ cooperationMatrix(project: "{keys["project"]}") {{ totalLinks }} }}'
     yield "matrix by sector", f'{{ cooperationMatrix(sector: "{keys["sector"]}") {{ totalLinks }} }}'
 

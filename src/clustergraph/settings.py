@@ -105,6 +105,19 @@ class Settings(BaseSettings):
     max_export_depth: int = Field(default=3, validation_alias="CLUSTERGRAPH_MAX_EXPORT_DEPTH")
     max_export_nodes: int = Field(default=2000, validation_alias="CLUSTERGRAPH_MAX_EXPORT_NODES")
 
+    # Article ingestion by URL (`ingestArticle(url:)`) connects to public addresses only;
+    # networks listed here (comma-separated addresses or CIDRs, e.g. an intranet's
+    # "10.20.0.0/16") are allowed too. The operator's `clustergraph ingest` is not bound by it.
+    ingest_allowed_networks: str = Field(default="", validation_alias="CLUSTERGRAPH_INGEST_ALLOWED_NETWORKS")
+
+    @field_validator("ingest_allowed_networks")
+    @classmethod
+    def _check_networks(cls, value: str) -> str:
+        from clustergraph.ingest.addresses import parse_networks
+
+        parse_networks(value)  # a ValueError names the entry that is wrong
+        return value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from clustergraph.paths import PROJECT_ROOT, SEED_DIR
@@ -44,7 +44,7 @@ EMPTY_PAGE = """<!doctype html><html><head><title>Galeria</title></head><body>
 
 @contextmanager
 def pages() -> Iterator[str]:
-    """A small site on 127.0.0.1: the seed article, a page without main text, a PNG."""
+    """A small site on 127.0.0.1: the seed article, a page without main text, a PNG, a redirect."""
 
     async def article(request: Request) -> Response:
         return HTMLResponse(seed_article_html())
@@ -55,7 +55,17 @@ def pages() -> Iterator[str]:
     async def image(request: Request) -> Response:
         return Response(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, media_type="image/png")
 
-    app = Starlette(routes=[Route("/article", article), Route("/empty", empty), Route("/image.png", image)])
+    async def redirect(request: Request) -> Response:
+        return RedirectResponse(request.query_params["to"], status_code=302)
+
+    app = Starlette(
+        routes=[
+            Route("/article", article),
+            Route("/empty", empty),
+            Route("/image.png", image),
+            Route("/redirect", redirect),
+        ]
+    )
     with serve(app) as url:
         yield url
 

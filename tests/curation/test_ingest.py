@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -200,3 +201,52 @@ async def test_cli_ingests_a_text_file(restore: Graph, location: GraphLocation, 
         "MATCH (s:Source) WHERE s.key STARTS WITH 'source:article-' RETURN s.language AS language"
     )
     assert rows == [{"language": "pl"}]
+
+
+async def test_one_decision_per_proposal_when_curators_decide_at_once(
+    restore: Graph, send: Any, tokens: dict[Role, str], site: str
+) -> None:
+    await restore.write("MATCH ()-[r]->() WHERE 'source:s1' IN r.sources DELETE r")
+    editor = tokens[Role.EDITOR]
+    article = (await _ingest_seed_page(send, editor, site))["article"]
+    listed = (await send(PROPOSALS, {"article": article["key"], "status": "OPEN"}, token=editor))["data"]
+    contested = next(p for p in listed["proposals"] if p["kind"] == "relationship")
+    changes_before = await restore.read("MATCH (c:Change) RETURN count(c) AS n")
+
+    attempts = [send(ACCEPT, {"id": contested["id"]}, token=editor) for _ in range(6)]
+    attempts += [send(REJECT, {"id": contested["id"]}, token=editor) for _ in range(2)]
+    answers = await asyncio.gather(*attempts)
+    won = [a for a in answers if "errors" not in a]
+    lost = [a for a in answers if "errors" in a]
+    assert len(won) == 1, answers
+    assert all(codes(a) == ["BAD_USER_INPUT"] and "already" in a["errors"][0]["message"] for a in lost), lost
+    decision = next(iter(won[0]["data"].values()))
+    stored = await restore.read(
+        "MATCH (p:Proposal {id: $id}) RETURN p.status AS status, p.changeId AS change",
+        {"id": contested["id"]},
+    )
+    assert stored[0]["status"] == decision["status"]
+    changes_after = await restore.read("MATCH (c:Change) RETURN count(c) AS n")
+    # An acceptance wrote one history record (the link); a rejection none.
+    written = changes_after[0]["n"] - changes_before[0]["n"]
+    assert written == (1 if decision["status"] == "ACCEPTED" else 0), (decision, written)
+    if decision["status"] == "ACCEPTED":
+        assert stored[0]["change"] == decision["changeId"]
+
+
+async def test_a_refused_fact_leaves_the_proposal_open_and_unedited(
+    restore: Graph, send: Any, editor: str, site: str
+) -> None:
+    await restore.write("MATCH ()-[r]->() WHERE 'source:s1' IN r.sources DELETE r")
+    article = (await _ingest_seed_page(send, editor, site))["article"]
+    listed = (await send(PROPOSALS, {"article": article["key"], "status": "OPEN"}, token=editor))["data"]
+    proposal = next(p for p in listed["proposals"] if p["kind"] == "relationship")
+    before = await snapshot(restore)
+    # An end nobody has: the fact is refused, and so is the edit that came with it.
+    body = await send(
+        ACCEPT, {"id": proposal["id"], "edit": {"to": "organisation:nobody-has-this"}}, token=editor
+    )
+    assert (
+        codes(body) == ["BAD_USER_INPUT"] and "organisation:nobody-has-this" in body["errors"][0]["message"]
+    )
+    assert await snapshot(restore) == before

@@ -15,6 +15,7 @@ from clustergraph.api.context import Context
 from clustergraph.api.permissions import IsEditor
 from clustergraph.curation.validate import InvalidInput
 from clustergraph.ingest import document, review, store
+from clustergraph.ingest.addresses import parse_networks
 
 
 class ProposalStatus(Enum):
@@ -300,7 +301,8 @@ class IngestMutation:
         if content is not None:
             article = document.parse(content.encode(), "the content", url=url)
         elif url is not None:
-            body, media_type = await document.fetch(url)
+            guard = parse_networks(ctx.settings.ingest_allowed_networks)
+            body, media_type = await document.fetch(url, guard=guard)
             article = document.parse(body, url, url=url, media_type=media_type)
         else:
             raise InvalidInput("url", "give the article's `url` or its `content`")

@@ -11,6 +11,7 @@ from clustergraph.curation.validate import InvalidInput, node_row
 from clustergraph.cypher import writes
 from clustergraph.db import Graph
 from clustergraph.importer.loader import node_params
+from clustergraph.importer.rows import NodeRow
 from clustergraph.model import KEY_VALUED_REL_PROPERTIES, Kind
 
 # Kept by the service itself: `mergeEntities` writes merged keys, and a key never changes.
@@ -25,24 +26,35 @@ def _refuse_managed(properties: dict[str, Any]) -> None:
             )
 
 
-async def create_entity(
-    graph: Graph, actor: str, kind: Kind, key: str, properties: dict[str, Any], sources: list[str]
-) -> str:
+def creation(kind: Kind, key: str, properties: dict[str, Any], sources: list[str]) -> NodeRow:
+    """The entity to create, validated: a wrong value is refused before any transaction."""
     _refuse_managed(properties)
     row = node_row(kind, key, properties, sources)
     prefix = Kind(kind).value.lower()
     if not key.startswith(f"{prefix}:"):
         raise InvalidInput("key", f"a {Kind(kind).value}'s key starts with {prefix + ':'!r}, not {key!r}")
+    return row
+
+
+async def create_in(tx: AsyncManagedTransaction, actor: str, kind: Kind, row: NodeRow) -> str:
+    """Create the entity inside the caller's transaction; the id of its history record."""
+    states = await lock_entities(tx, [row.key, *row.sources])
+    if states[row.key] is not None:
+        raise InvalidInput("key", f"an entity with the key {row.key!r} exists already")
+    await check_sources(tx, row.sources)
+    props = node_params(row)
+    await run(tx, writes.create_entity(kind), props=props)
+    after = {k: v for k, v in sorted(props.items()) if k != "searchText"}
+    return await record_change(tx, actor, "create", [row.key], None, after, row.sources)
+
+
+async def create_entity(
+    graph: Graph, actor: str, kind: Kind, key: str, properties: dict[str, Any], sources: list[str]
+) -> str:
+    row = creation(kind, key, properties, sources)
 
     async def work(tx: AsyncManagedTransaction) -> str:
-        states = await lock_entities(tx, [key, *row.sources])
-        if states[key] is not None:
-            raise InvalidInput("key", f"an entity with the key {key!r} exists already")
-        await check_sources(tx, row.sources)
-        props = node_params(row)
-        await run(tx, writes.create_entity(kind), props=props)
-        after = {k: v for k, v in sorted(props.items()) if k != "searchText"}
-        await record_change(tx, actor, "create", [key], None, after, row.sources)
+        await create_in(tx, actor, kind, row)
         return key
 
     return await graph.transaction(work)

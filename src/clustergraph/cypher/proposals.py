@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-from clustergraph.model import ARTICLE_LABEL, CHANGE_LABEL, ENTITY_LABEL, PROPOSAL_LABEL
+from clustergraph.model import ARTICLE_LABEL, ENTITY_LABEL, PROPOSAL_LABEL
 
 # Every entity's names, for the linker (sources are not linked to).
 NAMES: LiteralString = f"""
@@ -57,6 +57,14 @@ LIMIT $first
 
 ONE: LiteralString = f"MATCH (p:{PROPOSAL_LABEL} {{id: $id}}) RETURN {_FIELDS}"
 
+# The proposal's write lock, taken before it is read (as LOCK_ENTITIES does for entities).
+LOCK: LiteralString = f"""
+MATCH (p:{PROPOSAL_LABEL} {{id: $id}})
+SET p.`_lock` = true
+REMOVE p.`_lock`
+RETURN p.id AS id
+"""
+
 EDIT: LiteralString = f"""
 MATCH (p:{PROPOSAL_LABEL} {{id: $id}}) WHERE p.status = 'OPEN'
 SET p += $changes, p.editedBy = $actor, p.editedAt = datetime.realtime()
@@ -68,12 +76,6 @@ MATCH (p:{PROPOSAL_LABEL} {{id: $id}}) WHERE p.status = 'OPEN'
 SET p.status = $status, p.decidedBy = $actor, p.decidedAt = datetime.realtime(), p.reason = $reason,
     p.result = $result, p.changeId = $changeId
 RETURN {_FIELDS}
-"""
-
-# The change an accepted proposal made: the newest by its actor on its entity.
-LAST_CHANGE: LiteralString = f"""
-MATCH (c:{CHANGE_LABEL} {{actor: $actor, key: $key}})
-RETURN c.id AS id ORDER BY c.at DESC LIMIT 1
 """
 
 ARTICLE: LiteralString = f"""

@@ -68,28 +68,46 @@ def _exists(kind: Kind, key_param: str) -> str:
     return f"EXISTS {{ MATCH (:{kind_label(kind)} {{key: {key_param}}}) }}"
 
 
+_IN_SECTOR = "IN_SECTOR|TARGETS_SECTOR"
+_IN_PROJECT = "PARTNER_IN|PARTICIPATES_IN|EVENT_OF|FORMED_IN|CONTACT_FOR"
+
+
+def _list_match(e: Emitter, kind: Kind, where: ListFilter) -> tuple[str, list[str]]:
+    """The entities of one kind the filter keeps, and whether its sector and project exist.
+
+    A filter by sector or project starts from that node's key (an index seek) and walks to
+    its entities, rather than reading every entity of the kind and testing each one.
+    """
+    label = kind_label(kind)
+    found = ["true AS sectorFound", "true AS projectFound"]
+    anchors, tests = [], []
+    if where.sector is not None:
+        sector = e.param(where.sector)
+        anchors.append(f"(:Sector {{key: {sector}}})<-[:{_IN_SECTOR}]-(n)")
+        found[0] = f"{_exists(Kind.SECTOR, sector)} AS sectorFound"
+    if where.project is not None:
+        project = e.param(where.project)
+        anchors.append(f"(:Project {{key: {project}}})-[:{_IN_PROJECT}]-(n)")
+        found[1] = f"{_exists(Kind.PROJECT, project)} AS projectFound"
+    if where.countries is not None:
+        tests.append(f"n.country IN {e.param(list(where.countries))}")
+    if anchors:
+        first, *rest = anchors
+        tests += [f"EXISTS {{ {pattern} }}" for pattern in rest]
+        # One entity can reach the sector or project by several relationships: once each.
+        head = f"MATCH {first} WHERE n:{label} WITH DISTINCT n"
+    else:
+        head = f"MATCH (n:{label})"
+    match = head + (f" WHERE {' AND '.join(tests)}" if tests else "")
+    return match, found
+
+
 def entity_list(
     kind: Kind, where: ListFilter, descending: bool, page: Page, plans: ConnectionPlans
 ) -> CypherQuery:
     """A page of one kind; `sectorFound` and `projectFound` say whether the filter's keys exist."""
     e = Emitter()
-    tests = []
-    found = ["true AS sectorFound", "true AS projectFound"]
-    if where.countries is not None:
-        tests.append(f"n.country IN {e.param(list(where.countries))}")
-    if where.sector is not None:
-        sector = e.param(where.sector)
-        tests.append(f"EXISTS {{ (n)-[:IN_SECTOR|TARGETS_SECTOR]->(:Sector {{key: {sector}}}) }}")
-        found[0] = f"{_exists(Kind.SECTOR, sector)} AS sectorFound"
-    if where.project is not None:
-        project = e.param(where.project)
-        tests.append(
-            "EXISTS { (n)-[:PARTNER_IN|PARTICIPATES_IN|EVENT_OF|FORMED_IN|CONTACT_FOR]-"
-            f"(:Project {{key: {project}}}) }}"
-        )
-        found[1] = f"{_exists(Kind.PROJECT, project)} AS projectFound"
-    where_text = f"WHERE {' AND '.join(tests)}" if tests else ""
-    match = f"MATCH (n:{kind_label(kind)}) {where_text}"
+    match, found = _list_match(e, kind, where)
     order = "DESC" if descending else "ASC"
     text = f"""
 CALL () {{ {match} RETURN count(n) AS total }}

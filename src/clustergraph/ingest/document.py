@@ -18,7 +18,7 @@ import httpx
 import trafilatura
 from trafilatura.settings import Document
 
-from clustergraph.ingest import language
+from clustergraph.ingest import addresses, language
 from clustergraph.translate.plan import BadInput
 
 MAX_BYTES = 5 * 1024 * 1024  # an article is far smaller; larger input is refused unread
@@ -46,13 +46,26 @@ class Article:
         return hashlib.sha256((self.url or self.text).encode()).hexdigest()
 
 
-async def fetch(url: str) -> tuple[bytes, str]:
-    """The body and media type at `url`, at most MAX_BYTES of it."""
+async def fetch(url: str, guard: tuple[addresses.Network, ...] | None = None) -> tuple[bytes, str]:
+    """The body and media type at `url`, at most MAX_BYTES of it.
+
+    With a `guard` (what an API request gets), every connection, redirects' included, goes
+    only to public addresses or to the networks listed in it; without one (the operator's
+    own `clustergraph ingest`), to any address the machine reaches.
+    """
     if not re.match(r"https?://", url):
         raise IngestError(f"{url!r} is not an http(s) URL")
+    transport = None if guard is None else addresses.GuardedTransport(guard)
     try:
         async with (
-            httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=True, max_redirects=5) as client,
+            httpx.AsyncClient(
+                timeout=FETCH_TIMEOUT,
+                follow_redirects=True,
+                max_redirects=5,
+                transport=transport,
+                # A proxy from the environment would be the only address the guard sees.
+                trust_env=guard is None,
+            ) as client,
             client.stream("GET", url) as response,
         ):
             if response.status_code >= 400:

@@ -1,8 +1,9 @@
 """Reviewing proposals: list, edit, accept (through the ordinary curation path), reject.
 
-An accepted proposal becomes a fact by `create_entity` or `link`, exactly as a curator's own
-mutation would: validated, in one transaction, recorded in history, its source the article. The
-proposal then keeps the change's id beside the sentence and span it came from.
+An accepted proposal becomes a fact by the steps of `create_entity` or `link`, exactly as a
+curator's own mutation would: validated, recorded in history, its source the article, in the
+same transaction that marks the proposal accepted. The proposal then keeps the change's id
+beside the sentence and span it came from.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from neo4j import AsyncManagedTransaction
 
 from clustergraph.curation import entities, links
 from clustergraph.curation.tx import run
-from clustergraph.curation.validate import InvalidInput
+from clustergraph.curation.validate import InvalidInput, relationship_row
 from clustergraph.cypher import proposals as cypher
 from clustergraph.db import Graph
 from clustergraph.model import REL_TYPES, Kind
@@ -36,15 +37,6 @@ async def list_proposals(
 ) -> list[dict[str, Any]]:
     rows = await graph.read(cypher.LIST, {"status": status, "article": article, "first": first})
     return [decoded(r) for r in rows]
-
-
-async def _open(graph: Graph, id: str) -> dict[str, Any]:
-    rows = await graph.read(cypher.ONE, {"id": id})
-    if not rows:
-        raise InvalidInput("id", f"no proposal has the id {id!r}")
-    if rows[0]["status"] != "OPEN":
-        raise InvalidInput("id", f"the proposal {id!r} is {rows[0]['status']} already")
-    return decoded(rows[0])
 
 
 def _changes(proposal: dict[str, Any], edit: dict[str, Any]) -> dict[str, Any]:
@@ -71,61 +63,85 @@ def _changes(proposal: dict[str, Any], edit: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-async def edit_proposal(graph: Graph, actor: str, id: str, edit: dict[str, Any]) -> dict[str, Any]:
-    proposal = await _open(graph, id)
-    changes = _changes(proposal, edit)
+async def _claim(tx: AsyncManagedTransaction, id: str) -> dict[str, Any]:
+    """The proposal under this transaction's write lock, still open (else the error that says why).
 
+    Accepting, editing and rejecting all take the lock first, so two curators deciding one
+    proposal at once are put in order: the second finds it decided.
+    """
+    if not await run(tx, cypher.LOCK, id=id):
+        raise InvalidInput("id", f"no proposal has the id {id!r}")
+    rows = await run(tx, cypher.ONE, id=id)
+    if rows[0]["status"] != "OPEN":
+        raise InvalidInput("id", f"the proposal {id!r} is {rows[0]['status']} already")
+    return decoded(rows[0])
+
+
+async def _edited(
+    tx: AsyncManagedTransaction, actor: str, id: str, edit: dict[str, Any] | None
+) -> dict[str, Any]:
+    proposal = await _claim(tx, id)
+    if not edit:
+        return proposal
+    rows = await run(tx, cypher.EDIT, id=id, changes=_changes(proposal, edit), actor=actor)
+    return decoded(rows[0])
+
+
+async def edit_proposal(graph: Graph, actor: str, id: str, edit: dict[str, Any]) -> dict[str, Any]:
     async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
-        rows = await run(tx, cypher.EDIT, id=id, changes=changes, actor=actor)
-        if not rows:
-            raise InvalidInput("id", f"the proposal {id!r} was decided meanwhile")
-        return decoded(rows[0])
+        return await _edited(tx, actor, id, edit)
 
     return await graph.transaction(work)
 
 
-async def accept(graph: Graph, actor: str, id: str, edit: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Make the proposal a fact; with `edit`, as edited. A refused fact leaves the proposal open."""
-    proposal = await edit_proposal(graph, actor, id, edit) if edit else await _open(graph, id)
+async def _make_fact(tx: AsyncManagedTransaction, actor: str, proposal: dict[str, Any]) -> tuple[str, str]:
+    """The proposal as a fact, by the curation path's own steps: the entity's key and the change's id."""
     sources = [proposal["article"]]
     props = proposal["properties"]
     if proposal["kind"] == "entity":
-        result = await entities.create_entity(
-            graph, actor, Kind(proposal["entityKind"]), proposal["key"], props, sources
+        kind = Kind(proposal["entityKind"])
+        change = await entities.create_in(
+            tx, actor, kind, entities.creation(kind, proposal["key"], props, sources)
         )
-    else:
-        done = await links.link(
-            graph, actor, proposal["rel"], proposal["from"], proposal["to"], props, sources
-        )
-        result = done["from"]
-    change = await graph.read(cypher.LAST_CHANGE, {"actor": actor, "key": result})
-    return await _decide(graph, actor, id, "ACCEPTED", None, result, change[0]["id"] if change else None)
+        return proposal["key"], change
+    row = relationship_row(proposal["rel"], proposal["from"], proposal["to"], props, sources)
+    after, change = await links.link_in(tx, actor, row)
+    return after["from"], change
+
+
+async def accept(graph: Graph, actor: str, id: str, edit: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Make the proposal a fact; with `edit`, as edited. One transaction: the edit, the fact, the
+    decision and its history all happen, or none does (a refused fact leaves the proposal open, unedited)."""
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        proposal = await _edited(tx, actor, id, edit)
+        result, change = await _make_fact(tx, actor, proposal)
+        return await _decide(tx, actor, id, "ACCEPTED", None, result, change)
+
+    return await graph.transaction(work)
 
 
 async def reject(graph: Graph, actor: str, id: str, reason: str | None) -> dict[str, Any]:
-    await _open(graph, id)
-    return await _decide(graph, actor, id, "REJECTED", reason, None, None)
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        await _claim(tx, id)
+        return await _decide(tx, actor, id, "REJECTED", reason, None, None)
+
+    return await graph.transaction(work)
 
 
 async def _decide(
-    graph: Graph, actor: str, id: str, status: str, reason: str | None, result: str | None, change: str | None
+    tx: AsyncManagedTransaction,
+    actor: str,
+    id: str,
+    status: str,
+    reason: str | None,
+    result: str | None,
+    change: str | None,
 ) -> dict[str, Any]:
-    async def work(tx: AsyncManagedTransaction) -> dict[str, Any]:
-        rows = await run(
-            tx,
-            cypher.DECIDE,
-            id=id,
-            status=status,
-            actor=actor,
-            reason=reason,
-            result=result,
-            changeId=change,
-        )
-        if not rows:
-            raise InvalidInput("id", f"the proposal {id!r} was decided meanwhile")
-        return decoded(rows[0])
-
-    return await graph.transaction(work)
+    rows = await run(
+        tx, cypher.DECIDE, id=id, status=status, actor=actor, reason=reason, result=result, changeId=change
+    )
+    return decoded(rows[0])
 
 
 async def article(graph: Graph, key: str) -> dict[str, Any] | None:

@@ -1,0 +1,122 @@
+"""`ingestArticle(url:)` fetches only from public addresses, unless the operator allows a network.
+
+An editor's URL must not make the service reach its own network: loopback (Neo4j's port, the
+service itself), private ranges, link-local (cloud metadata endpoints). Every address is
+refused before anything is written; redirects are checked as the first URL is.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+import pytest
+
+from clustergraph.app import create_app
+from clustergraph.auth.identity import Role
+from clustergraph.db import Graph
+from clustergraph.ingest.addresses import parse_networks, permitted
+from clustergraph.location import GraphLocation
+from clustergraph.settings import Settings
+from tests.curation.ingest_support import pages
+from tests.support import codes, serve, snapshot
+
+INGEST = "mutation($url: String) { ingestArticle(url: $url) { createdSource article { key } } }"
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    with pages() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def guarded_service(settings: Settings, location: GraphLocation, service_url: str) -> Iterator[str]:
+    """The service as deployed by default: no network allowed beyond the public ones."""
+    default = settings.model_copy(update={"ingest_allowed_networks": ""})
+    with serve(create_app(default, location)) as url:
+        yield url
+
+
+async def _ingest(service: str, token: str, url: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=service, timeout=60) as client:
+        response = await client.post(
+            "/graphql",
+            json={"query": INGEST, "variables": {"url": url}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    return response.json()  # type: ignore[no-any-return]
+
+
+def _internal_urls(site: str) -> list[str]:
+    port = urlsplit(site).port
+    return [
+        f"{site}/article",  # 127.0.0.1, where the article really is
+        f"http://localhost:{port}/article",  # a name that resolves to loopback
+        f"http://[::1]:{port}/article",
+        f"http://[::ffff:127.0.0.1]:{port}/article",  # IPv4 loopback inside an IPv6 address
+        "http://169.254.169.254/latest/meta-data/",  # cloud metadata endpoint (link-local)
+        "http://10.255.255.1/article",
+        "http://192.168.0.1/",
+        "http://0.0.0.0:7687/",
+    ]
+
+
+async def test_internal_addresses_are_refused_and_nothing_is_written(
+    restore: Graph, tokens: dict[Role, str], site: str, guarded_service: str
+) -> None:
+    before = await snapshot(restore)
+    for url in _internal_urls(site):
+        body = await _ingest(guarded_service, tokens[Role.EDITOR], url)
+        assert codes(body) == ["BAD_USER_INPUT"], (url, body)
+        message = body["errors"][0]["message"]
+        assert "public addresses only" in message and "CLUSTERGRAPH_INGEST_ALLOWED_NETWORKS" in message, (
+            message
+        )
+    assert await snapshot(restore) == before
+
+
+async def test_an_allowed_network_is_fetched_but_a_redirect_out_of_it_is_refused(
+    restore: Graph, tokens: dict[Role, str], site: str, service_url: str
+) -> None:
+    # The suite's service allows 127.0.0.0/8 (as an operator allows an intranet).
+    fetched = await _ingest(service_url, tokens[Role.EDITOR], f"{site}/article")
+    assert "errors" not in fetched, fetched
+    assert fetched["data"]["ingestArticle"]["createdSource"]
+
+    before = await snapshot(restore)
+    target = quote("http://169.254.169.254/latest/meta-data/", safe="")
+    redirected = await _ingest(service_url, tokens[Role.EDITOR], f"{site}/redirect?to={target}")
+    assert codes(redirected) == ["BAD_USER_INPUT"], redirected
+    assert "169.254.169.254" in redirected["errors"][0]["message"]
+    assert await snapshot(restore) == before
+
+
+def test_which_addresses_are_public() -> None:
+    intranet = parse_networks("10.20.0.0/16")
+    cases = {
+        "93.184.215.14": True,
+        "2a00:1450:4001:82b::200e": True,
+        "127.0.0.1": False,
+        "10.0.0.1": False,
+        "10.20.3.4": True,  # in the allowed network
+        "172.16.0.1": False,
+        "100.64.0.1": False,  # carrier-grade NAT
+        "169.254.169.254": False,
+        "224.0.0.1": False,
+        "::1": False,
+        "fe80::1": False,
+        "fd00::1": False,
+        "::ffff:10.0.0.1": False,
+    }
+    for text, expected in cases.items():
+        assert permitted(ipaddress.ip_address(text), intranet) is expected, text
+
+
+def test_a_wrong_network_setting_is_named() -> None:
+    with pytest.raises(ValueError, match=re.escape("'10.0.0.300/8' is not an IP address or network")):
+        Settings(CLUSTERGRAPH_INGEST_ALLOWED_NETWORKS="127.0.0.1, 10.0.0.300/8")  # type: ignore[call-arg]
