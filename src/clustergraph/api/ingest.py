@@ -285,8 +285,9 @@ class IngestMutation:
             str | None,
             strawberry.argument(
                 description=f"An http(s) URL to fetch the article from (at most {document.MAX_BYTES // 2**20} MB "
-                f"in {document.FETCH_TIMEOUT:g} s), or the URL to record with `content`. A page that cannot be "
-                "fetched or read, or has no main text: BAD_USER_INPUT."
+                f"in {document.FETCH_TIMEOUT:g} s; public addresses only, redirects included, unless the operator "
+                "allows more networks), or the URL to record with `content`. A page that cannot be fetched or "
+                "read, or has no main text: BAD_USER_INPUT."
             ),
         ] = None,
         content: Annotated[
@@ -319,7 +320,8 @@ class IngestMutation:
     @strawberry.mutation(
         permission_classes=[IsEditor],
         description="Make an open proposal a fact through the ordinary curation path (history; the article as "
-        f"source). A fact the data model refuses: BAD_USER_INPUT; the proposal stays open, `edit` applied. {docs.EDITOR}",
+        f"source). One transaction with `edit`: a fact the data model refuses is BAD_USER_INPUT, and the proposal stays open "
+        f"and unedited. {docs.EDITOR}",
     )
     async def accept_proposal(
         self,
