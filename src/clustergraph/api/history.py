@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from clustergraph.api import docs
 from clustergraph.api.context import Context
 from clustergraph.api.permissions import IsReader
 from clustergraph.curation.history import entity_history
@@ -14,12 +17,12 @@ from clustergraph.translate.plan import BadInput
 
 @strawberry.type(description="One recorded write.")
 class Change:
-    id: strawberry.ID
-    at: str = strawberry.field(description="When, as an ISO 8601 date-time (UTC).")
-    actor: str = strawberry.field(
-        description="Who: `key:<id>:<name>` for an API key, `oidc:<subject>` for a JWT."
+    id: strawberry.ID = strawberry.field(description="The record's id (a deletion's `changeId`).")
+    at: str = strawberry.field(description=docs.AT)
+    actor: str = strawberry.field(description=f"Who: {docs.ACTOR}")
+    action: str = strawberry.field(
+        description="What was done: create, update, delete, link, unlink or merge."
     )
-    action: str = strawberry.field(description="create, update, delete, link, unlink or merge.")
     key: str = strawberry.field(
         description="The entity changed (for a link, its start; for a merge, the kept one)."
     )
@@ -36,7 +39,15 @@ class HistoryQuery:
         description="The changes of an entity, newest first; a merged key gives the kept entity's history. "
         "Needs a credential (reader role or above): history names who wrote each change.",
     )
-    async def history(self, info: Info[Context, None], key: str, first: int = 50) -> list[Change]:
+    async def history(
+        self,
+        info: Info[Context, None],
+        key: Annotated[str, strawberry.argument(description=f"{docs.KEY} A key nothing was written to: [].")],
+        first: Annotated[
+            int,
+            strawberry.argument(description=f"How many changes, newest first: {docs.bounded('max_history')}"),
+        ] = 50,
+    ) -> list[Change]:
         limit = info.context.settings.max_history
         if not 1 <= first <= limit:
             raise BadInput(f"`first` must be between 1 and {limit}, not {first}")

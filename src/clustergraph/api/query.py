@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from clustergraph.api import docs
 from clustergraph.api.context import Context
 from clustergraph.api.results import (
     CooperationMatrix,
@@ -44,21 +45,31 @@ from clustergraph.translate.selection import arguments_of, request_of
 
 @strawberry.input(description="Filters of the entity lists; each narrows the list.")
 class EntityFilter:
-    countries: list[str] | None = strawberry.field(default=None, description='ISO codes, e.g. ["PL", "CZ"].')
+    countries: list[str] | None = strawberry.field(default=None, description=docs.COUNTRY_CODES)
     sector: str | None = strawberry.field(
-        default=None, description="Key of a sector: entities IN_SECTOR it, projects that TARGET it."
+        default=None,
+        description="Key of a sector: entities IN_SECTOR it, projects that TARGET it. "
+        "A key no sector has: BAD_USER_INPUT.",
     )
     project: str | None = strawberry.field(
         default=None,
         description="Key of a project: entities linked to it by one cooperation relationship "
-        "(partners, clusters, events, meta-clusters, contacts).",
+        "(partners, clusters, events, meta-clusters, contacts). A key no project has: BAD_USER_INPUT.",
     )
 
 
-@strawberry.enum(description="Order of entity lists.")
 class EntityOrder(Enum):
     NAME_ASC = "NAME_ASC"
     NAME_DESC = "NAME_DESC"
+
+
+docs.describe_values(
+    strawberry.enum(EntityOrder, description="Order of entity lists."),
+    {
+        "NAME_ASC": "By `name`, A to Z by Unicode code point (so Ś after z); ties by key.",
+        "NAME_DESC": "By `name`, Z to A; ties by key, descending.",
+    },
+)
 
 
 # -- the resolvers: read the root field, translate, run ------------------------------------
@@ -82,14 +93,29 @@ async def resolve_root(info: Info[Context, None]) -> Any:
 def _list_field(kind: Kind, description: str) -> Any:
     async def resolve(
         info: Info[Context, None],
-        filter: EntityFilter | None = None,
-        order_by: EntityOrder = EntityOrder.NAME_ASC,
-        first: int | None = 20,
-        after: str | None = None,
+        filter: Annotated[
+            EntityFilter | None,
+            strawberry.argument(description="Only entities that pass every filter given."),
+        ] = None,
+        order_by: Annotated[EntityOrder, strawberry.argument(description="The order of the list.")] = (
+            EntityOrder.NAME_ASC
+        ),
+        first: docs.First = 20,
+        after: docs.After = None,
     ) -> Row:
         return await resolve_root(info)  # type: ignore[no-any-return]
 
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(
+        resolver=resolve, description=f"{description} One page, filtered by `filter`, in `orderBy` order."
+    )
+
+
+Key = Annotated[str, strawberry.argument(description=docs.KEY)]
+Countries = Annotated[list[str] | None, strawberry.argument(description=docs.COUNTRY_CODES)]
+MaxHops = Annotated[
+    int,
+    strawberry.argument(description=f"The most relationships a path may have: {docs.bounded('max_hops')}"),
+]
 
 
 # -- the root type ----------------------------------------------------------------------------
@@ -97,12 +123,21 @@ def _list_field(kind: Kind, description: str) -> Any:
 
 @strawberry.type(description="Questions about European industrial clusters and their cooperation.")
 class Query:
-    @strawberry.field(description="The entity with this key, or null.")
-    async def entity(self, info: Info[Context, None], key: str) -> Entity | None:
+    @strawberry.field(description="The entity with this key, or null when no entity has it.")
+    async def entity(self, info: Info[Context, None], key: Key) -> Entity | None:
         return await resolve_root(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="The object with this global id (Relay), or null.")
-    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+    @strawberry.field(description="The object with this global id (Relay), or null when it is gone.")
+    async def node(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="A global id this API gave (an entity's `id`); any other string: BAD_USER_INPUT."
+            ),
+        ],
+    ) -> Node | None:
         return await resolve_root(info)  # type: ignore[no-any-return]
 
     @strawberry.field(
@@ -112,11 +147,22 @@ class Query:
     async def search(
         self,
         info: Info[Context, None],
-        query: str,
-        kinds: list[EntityKind] | None = None,  # type: ignore[valid-type]
-        countries: list[str] | None = None,
-        first: int | None = 20,
-        after: str | None = None,
+        query: Annotated[
+            str,
+            strawberry.argument(
+                description=f"What to look for: at most {docs.default('max_search_chars')} characters and "
+                f"{docs.default('max_search_words')} words (by default), at least one word; else BAD_USER_INPUT."
+            ),
+        ],
+        kinds: Annotated[
+            list[EntityKind] | None,  # type: ignore[valid-type]
+            strawberry.argument(
+                description="Only entities of these kinds. Null: any kind; empty: nothing matches."
+            ),
+        ] = None,
+        countries: Countries = None,
+        first: docs.First = 20,
+        after: docs.After = None,
     ) -> SearchConnection:
         return await resolve_root(info)  # type: ignore[no-any-return]
 
@@ -137,10 +183,27 @@ class Query:
     async def neighbourhood(
         self,
         info: Info[Context, None],
-        key: str,
-        depth: int = 1,
-        relationship_types: list[RelationshipType] | None = None,  # type: ignore[valid-type]
-        limit: int = 100,
+        key: Annotated[str, strawberry.argument(description=f"{docs.KEY} {docs.UNKNOWN_KEY}")],
+        depth: Annotated[
+            int,
+            strawberry.argument(
+                description=f"How many hops from the entity, either way: {docs.bounded('max_neighbourhood_depth')}"
+            ),
+        ] = 1,
+        relationship_types: Annotated[
+            list[RelationshipType] | None,  # type: ignore[valid-type]
+            strawberry.argument(
+                description="The relationships to follow. Null: every type but the provenance types "
+                "SOURCED_FROM and CLAIMS (which are refused here); empty: BAD_USER_INPUT."
+            ),
+        ] = None,
+        limit: Annotated[
+            int,
+            strawberry.argument(
+                description="The most entities to return, the entity itself included, nearest first: "
+                + docs.bounded("max_neighbourhood_limit")
+            ),
+        ] = 100,
     ) -> Neighbourhood:
         return await resolve_root(info)  # type: ignore[no-any-return]
 
@@ -151,12 +214,36 @@ class Query:
     async def cooperation_paths(
         self,
         info: Info[Context, None],
-        from_: Annotated[str, strawberry.argument(name="from", description="Key of the entity to start at.")],
-        to: Annotated[str, strawberry.argument(description="Key of the entity to reach.")],
-        max_hops: int = 4,
-        limit: int = 3,
-        cross_border_only: bool = False,
-        relationship_types: list[RelationshipType] | None = None,  # type: ignore[valid-type]
+        from_: Annotated[
+            str,
+            strawberry.argument(
+                name="from", description=f"Key of the entity to start at. {docs.UNKNOWN_KEY}"
+            ),
+        ],
+        to: Annotated[
+            str,
+            strawberry.argument(
+                description=f"Key of the entity to reach (the same as `from`: no paths). {docs.UNKNOWN_KEY}"
+            ),
+        ],
+        max_hops: MaxHops = 4,
+        limit: Annotated[
+            int, strawberry.argument(description=f"The most paths to return: {docs.bounded('max_paths')}")
+        ] = 3,
+        cross_border_only: Annotated[
+            bool,
+            strawberry.argument(
+                description="Only paths whose entities lie in more than one country (`crossesBorder`); the "
+                "shortest such paths are searched for, not filtered from the shortest ones."
+            ),
+        ] = False,
+        relationship_types: Annotated[
+            list[RelationshipType] | None,  # type: ignore[valid-type]
+            strawberry.argument(
+                description="The cooperation relationships a path may use. Null: all of them; empty, or a type "
+                "that is not a cooperation type: BAD_USER_INPUT."
+            ),
+        ] = None,
     ) -> list[CooperationPath]:
         return await resolve_root(info)  # type: ignore[no-any-return]
 
@@ -167,10 +254,25 @@ class Query:
     async def cross_border_partners(
         self,
         info: Info[Context, None],
-        key: str,
-        max_hops: int = 3,
-        countries: list[str] | None = None,
-        limit: int = 50,
+        key: Annotated[
+            str,
+            strawberry.argument(
+                description=f"{docs.KEY} Partners are in another country than this entity's (any country when "
+                f"it has none). {docs.UNKNOWN_KEY}"
+            ),
+        ],
+        max_hops: MaxHops = 3,
+        countries: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description='Only partners in these countries: ISO 3166-1 alpha-2 codes such as ["CZ"]. '
+                "Null: any other country; empty: none."
+            ),
+        ] = None,
+        limit: Annotated[
+            int,
+            strawberry.argument(description=f"The most partners to return: {docs.bounded('max_page_size')}"),
+        ] = 50,
     ) -> list[CrossBorderPartner]:
         return await resolve_root(info)  # type: ignore[no-any-return]
 
@@ -179,6 +281,21 @@ class Query:
         "the data of a heat map or chord diagram. Optionally for one project, or projects targeting one sector."
     )
     async def cooperation_matrix(
-        self, info: Info[Context, None], project: str | None = None, sector: str | None = None
+        self,
+        info: Info[Context, None],
+        project: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Key of a project: count only the actors of this project. Null: every project. "
+                "A key no project has: BAD_USER_INPUT."
+            ),
+        ] = None,
+        sector: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Key of a sector: count only projects that target it (TARGETS_SECTOR). Null: every "
+                "project. A key no sector has: BAD_USER_INPUT."
+            ),
+        ] = None,
     ) -> CooperationMatrix:
         return await resolve_root(info)  # type: ignore[no-any-return]

@@ -6,6 +6,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
+from clustergraph.api import docs
 from clustergraph.api.types import (
     Entity,
     PageInfo,
@@ -22,31 +23,37 @@ T = TypeVar("T")
 
 @strawberry.type(description="One entity of a list page.")
 class ListEdge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description=docs.CURSOR)
+    node: T = strawberry.field(description="The entity.")
 
 
 @strawberry.type(description="A page of a list of entities.")
 class ListConnection(Generic[T]):
-    total_count: int
-    page_info: PageInfo
-    edges: list[ListEdge[T]]
-    nodes: list[T]
+    total_count: int = strawberry.field(description="How many entities match the filter, over all pages.")
+    page_info: PageInfo = strawberry.field(description=docs.PAGE_INFO)
+    edges: list[ListEdge[T]] = strawberry.field(
+        description="This page's entities with their cursors, in `orderBy` order."
+    )
+    nodes: list[T] = strawberry.field(description=docs.NODES)
 
 
 @strawberry.type(description="A search hit with its relevance.")
 class SearchEdge:
-    cursor: str
-    score: float = strawberry.field(description="Full-text relevance: higher is better.")
-    node: Entity
+    cursor: str = strawberry.field(description=docs.CURSOR)
+    score: float = strawberry.field(
+        description="Full-text relevance (Lucene's score): higher is better; comparable within one search only."
+    )
+    node: Entity = strawberry.field(description="The entity found.")
 
 
 @strawberry.type(description="A page of search hits, best first.")
 class SearchConnection:
-    total_count: int
-    page_info: PageInfo
-    edges: list[SearchEdge]
-    nodes: list[Entity]
+    total_count: int = strawberry.field(description="How many entities match, over all pages.")
+    page_info: PageInfo = strawberry.field(description=docs.PAGE_INFO)
+    edges: list[SearchEdge] = strawberry.field(
+        description="This page's hits, best first (equal scores by key); empty when nothing matches."
+    )
+    nodes: list[Entity] = strawberry.field(description=docs.NODES)
 
 
 def _edge_type(root: strawberry.Parent[Row]) -> str:
@@ -60,7 +67,9 @@ class GraphEdge:
         metadata=graph(Derived()),
         description="The relationship's id in this database.",
     )
-    type: RelationshipType = strawberry.field(resolver=_edge_type, metadata=graph(Derived()))  # type: ignore[valid-type]
+    type: RelationshipType = strawberry.field(  # type: ignore[valid-type]
+        resolver=_edge_type, description=docs.RELATIONSHIP_TYPE, metadata=graph(Derived())
+    )
     from_: str = strawberry.field(
         name="from",
         resolver=lambda root: root["_from"],  # type: ignore[misc]
@@ -72,17 +81,21 @@ class GraphEdge:
         metadata=graph(Derived()),
         description="Key of the entity it ends at.",
     )
-    role: str | None
-    partner_number: int | None
-    via: str | None
-    project: str | None
-    since: str | None
-    sources: list[Source] = strawberry.field(resolver=by_response_key, metadata=graph(Sources()))
+    role: str | None = strawberry.field(description=docs.ROLE)
+    partner_number: int | None = strawberry.field(description=docs.PARTNER_NUMBER)
+    via: str | None = strawberry.field(description=docs.VIA)
+    project: str | None = strawberry.field(description=docs.PROJECT)
+    since: str | None = strawberry.field(description=docs.SINCE)
+    sources: list[Source] = strawberry.field(
+        resolver=by_response_key, description=docs.RELATIONSHIP_SOURCES, metadata=graph(Sources())
+    )
 
 
 @strawberry.type(description="The subgraph around an entity.")
 class Neighbourhood:
-    center: Entity
+    center: Entity = strawberry.field(
+        description="The entity asked about (by the key given, or the one it was merged into)."
+    )
     nodes: list[Entity] = strawberry.field(description="The entity first, then the others nearest first.")
     edges: list[GraphEdge] = strawberry.field(
         description="Every relationship among `nodes` of the types asked for."
@@ -107,10 +120,12 @@ class CooperationPath:
 
 @strawberry.type(description="An actor in another country and the shortest cooperation path to it.")
 class CrossBorderPartner:
-    partner: Entity
-    country_code: str
-    distance: int = strawberry.field(description="Hops on the shortest path.")
-    path: CooperationPath
+    partner: Entity = strawberry.field(description="The cluster or organisation reached.")
+    country_code: str = strawberry.field(description="The partner's country: an ISO 3166-1 alpha-2 code.")
+    distance: int = strawberry.field(description="Hops on the shortest path (1 to `maxHops`).")
+    path: CooperationPath = strawberry.field(
+        description="One shortest cooperation path from the entity asked about to the partner."
+    )
 
 
 @strawberry.type(description="Cooperation links between the actors of two countries.")
@@ -124,6 +139,13 @@ class MatrixCell:
 
 @strawberry.type(description="For each pair of countries, how many cooperation links join their actors.")
 class CooperationMatrix:
-    countries: list[str]
-    cells: list[MatrixCell]
-    total_links: int
+    countries: list[str] = strawberry.field(
+        description="The country codes that appear in `cells`, sorted; empty when no actors share a project."
+    )
+    cells: list[MatrixCell] = strawberry.field(
+        description="One cell per pair of countries with at least one link (pairs without are left out), "
+        "sorted by `from`, then `to`."
+    )
+    total_links: int = strawberry.field(
+        description="The sum of the cells' `links`: pairs of actors that share a project."
+    )

@@ -7,8 +7,8 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 
+from clustergraph.api import docs
 from clustergraph.api.errors import ErrorCodes
 from clustergraph.api.extensions import BumpGraphVersionAfterMutations, CypherQueryCount, OperationRecord
 from clustergraph.api.history import HistoryQuery
@@ -30,11 +30,12 @@ def read_field(obj: Any, name: str) -> Any:
     return getattr(obj, name, None)
 
 
-@strawberry.type(
-    name="Mutation",
-    description="Curating the graph. Editors create, update and link; admins also delete and merge. "
-    "Editors also ingest articles and accept, edit or reject what they propose.",
-)
+@strawberry.type(name="Query", description=docs.QUERY)
+class AllQueries(Query, HistoryQuery, IngestQuery, LiveQuery):
+    """Reading, history, review and the change log's position, under one root type."""
+
+
+@strawberry.type(name="Mutation", description=docs.MUTATION)
 class AllMutations(Mutation, IngestMutation):
     """Curation and ingestion, under one root type."""
 
@@ -52,7 +53,7 @@ class ClusterSchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> ClusterSchema:
     settings = settings or get_settings()
     schema = ClusterSchema(
-        query=merge_types("Query", (Query, HistoryQuery, IngestQuery, LiveQuery)),
+        query=AllQueries,
         mutation=AllMutations,
         subscription=Subscription,
         types=ENTITY_TYPES,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -50,7 +50,9 @@ class LiveChange:
         "Subscribe with `since` set to the last one received to resume without a gap."
     )
     at: str = strawberry.field(description="When, as an ISO 8601 date-time (UTC).")
-    action: str = strawberry.field(description="create, update, delete, merge, link or unlink.")
+    action: str = strawberry.field(
+        description="What was done: create, update, delete, merge, link or unlink."
+    )
     actor_role: str = strawberry.field(
         description="The writer's role: editor or admin, or system for the operator's own imports."
     )
@@ -147,7 +149,20 @@ def _values(items: list[Any] | None) -> set[str] | None:
     return {item.value if isinstance(item, Enum) else item for item in items}
 
 
-@strawberry.type
+_KEYS = "Only changes that touch one of these keys (`keys` of the change). Null: any; empty: none."
+_SINCE = (
+    "Replay first every matching change numbered after this `sequence` (0: the whole log), then the live "
+    "ones. Null: live changes only. Negative: BAD_USER_INPUT."
+)
+Since = Annotated[int | None, strawberry.argument(description=_SINCE)]
+
+
+@strawberry.type(
+    description="Live changes from the change log, over WebSocket (graphql-transport-ws) or server-sent events. "
+    "Errors end the stream with "
+    "`extensions.code`: BAD_USER_INPUT, UNAUTHENTICATED or FORBIDDEN (where reads are private), "
+    "TOO_MANY_SUBSCRIPTIONS (per address), SLOW_CONSUMER (resume with `since`), SERVICE_UNAVAILABLE."
+)
 class Subscription:
     @strawberry.subscription(
         description="Changes of entities (create, update, delete, merge) as they commit, oldest first. "
@@ -157,10 +172,21 @@ class Subscription:
     async def entity_changed(
         self,
         info: Info[Context, None],
-        keys: list[str] | None = None,
-        kinds: list[EntityKind] | None = None,  # type: ignore[valid-type]
-        countries: list[str] | None = None,
-        since: int | None = None,
+        keys: Annotated[list[str] | None, strawberry.argument(description=_KEYS)] = None,
+        kinds: Annotated[
+            list[EntityKind] | None,  # type: ignore[valid-type]
+            strawberry.argument(
+                description="Only changes of entities of these kinds. Null: any; empty: none."
+            ),
+        ] = None,
+        countries: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Only changes of entities whose country, before or after, is one of these ISO "
+                "3166-1 alpha-2 codes. Null: any; empty: none."
+            ),
+        ] = None,
+        since: Since = None,
     ) -> AsyncGenerator[LiveChange, None]:
         wanted_keys, wanted_kinds, wanted_countries = set(keys or []), _values(kinds), _values(countries)
 
@@ -185,9 +211,14 @@ class Subscription:
     async def relationship_changed(
         self,
         info: Info[Context, None],
-        keys: list[str] | None = None,
-        types: list[RelationshipType] | None = None,
-        since: int | None = None,
+        keys: Annotated[list[str] | None, strawberry.argument(description=_KEYS)] = None,
+        types: Annotated[
+            list[RelationshipType] | None,
+            strawberry.argument(
+                description="Only changes of relationships of these types. Null: any; empty: none."
+            ),
+        ] = None,
+        since: Since = None,
     ) -> AsyncGenerator[LiveChange, None]:
         wanted_keys, wanted_types = set(keys or []), _values(types)
 

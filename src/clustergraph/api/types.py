@@ -12,7 +12,9 @@ from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.base import get_object_definition
 
+from clustergraph.api import docs
 from clustergraph.model import REL_TYPES, Kind
 from clustergraph.translate.cursors import global_id
 from clustergraph.translate.roots import paginated
@@ -33,14 +35,23 @@ from clustergraph.translate.specs import Spec as GraphSpec
 
 Row = dict[str, Any]
 
+# Each kind's value is described by its object type's description (see the end of this module).
 EntityKind = strawberry.enum(Kind, name="EntityKind", description="The kinds of entity in the graph.")
-RelationshipType: Any = strawberry.enum(
-    cast(Any, Enum("RelationshipType", {name: name for name in REL_TYPES})),
-    name="RelationshipType",
-    description="The relationship types of the graph (see schema/MODEL.md).",
+RelationshipType: Any = docs.describe_values(
+    strawberry.enum(
+        cast(Any, Enum("RelationshipType", {name: name for name in REL_TYPES})),
+        name="RelationshipType",
+        description="The relationship types of the graph (see schema/MODEL.md): start kinds → end kinds.",
+    ),
+    {name: docs.relationship_type(name) for name in REL_TYPES},
 )
-RelationshipDirection = strawberry.enum(
-    Direction, name="Direction", description="Which way a relationship points."
+RelationshipDirection = docs.describe_values(
+    strawberry.enum(Direction, name="Direction", description="Which way a relationship points."),
+    {
+        "OUT": "From the entity asked about to the other end.",
+        "IN": "From the other end to the entity asked about.",
+        "BOTH": "Either way.",
+    },
 )
 
 
@@ -58,8 +69,8 @@ def by_response_key(root: strawberry.Parent[Row], info: Info) -> Any:
 def connection_field(
     root: strawberry.Parent[Row],
     info: Info,
-    first: int | None = None,
-    after: str | None = None,
+    first: docs.First = None,
+    after: docs.After = None,
 ) -> Any:
     return paginated(root.get(str(info.path.key)))
 
@@ -67,10 +78,19 @@ def connection_field(
 def typed_relationships(
     root: strawberry.Parent[Row],
     info: Info,
-    types: list[RelationshipType] | None = None,  # type: ignore[valid-type]
-    direction: RelationshipDirection = Direction.BOTH,  # type: ignore[valid-type]
-    first: int | None = None,
-    after: str | None = None,
+    types: Annotated[
+        list[RelationshipType] | None,  # type: ignore[valid-type]
+        strawberry.argument(
+            description="Only relationships of these types; null or empty: every type, the provenance "
+            "types SOURCED_FROM and CLAIMS included."
+        ),
+    ] = None,
+    direction: Annotated[
+        RelationshipDirection,  # type: ignore[valid-type]
+        strawberry.argument(description="Only relationships that point this way, seen from this entity."),
+    ] = Direction.BOTH,
+    first: docs.First = None,
+    after: docs.After = None,
 ) -> Any:
     return paginated(root.get(str(info.path.key)))
 
@@ -102,16 +122,24 @@ def related_one(
 
 @strawberry.type(description="A name in one language.")
 class LocalizedName:
-    language: str = strawberry.field(description="ISO 639-1 code")
-    value: str
+    language: str = strawberry.field(description="ISO 639-1 code of the language, such as `pl` or `en`.")
+    value: str = strawberry.field(description="The name as written in that language.")
 
 
 @strawberry.type(description="Where a page of a list stands.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="True when items follow this page: ask again with `after` set to `endCursor`."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="True when items come before this page (it was asked for with `after`)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the page's first item; null for an empty page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last item (the next page's `after`); null for an empty page."
+    )
 
 
 # -- Node and Entity --------------------------------------------------------------------------
@@ -152,9 +180,14 @@ class Entity(Node):
         metadata=graph(Property("names", True)),
     )
     aliases: list[str] = strawberry.field(
-        description="Other names: acronyms, spellings.", metadata=graph(Property("aliases", True))
+        description="Other names: acronyms, spellings, names of duplicates merged into it.",
+        metadata=graph(Property("aliases", True)),
     )
-    kind: EntityKind = strawberry.field(resolver=_kind, metadata=graph(Derived()))  # type: ignore[valid-type]
+    kind: EntityKind = strawberry.field(  # type: ignore[valid-type]
+        resolver=_kind,
+        description="Which kind of entity it is (its `__typename`).",
+        metadata=graph(Derived()),
+    )
     country_code: str | None = strawberry.field(
         description="ISO 3166-1 alpha-2 code of its country, where it has one.",
         metadata=graph(Property("country")),
@@ -162,24 +195,34 @@ class Entity(Node):
     country: Annotated[Country, strawberry.lazy("clustergraph.api.types")] | None = strawberry.field(
         resolver=by_response_key, description="Its country, where it has one.", metadata=graph(CountryOf())
     )
-    description: str | None
-    url: str | None
-    synthetic: bool | None = strawberry.field(description="True for generated (not sourced) data.")
+    description: str | None = strawberry.field(
+        description="Free text about it, written from its sources; null when none was recorded."
+    )
+    url: str | None = strawberry.field(
+        description="Its web page (for a Source, the page itself): an http(s) URL; null when none is known."
+    )
+    synthetic: bool | None = strawberry.field(
+        description="True for the generated test network (`clustergraph synth`), stated by no real source; "
+        "null for sourced data."
+    )
     merged_keys: list[str] = strawberry.field(
         description="Keys of duplicates merged into this entity; `entity(key:)` finds it by them too.",
         metadata=graph(Property("mergedKeys", True)),
     )
     sources: list[Annotated[Source, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
-        resolver=by_response_key, description="The sources that state this entity.", metadata=graph(Sources())
+        resolver=by_response_key, description=docs.ENTITY_SOURCES, metadata=graph(Sources())
     )
     claims: list[Claim] = strawberry.field(
         resolver=by_response_key,
-        description="Values that sources state about this entity, each with its source (kept where they disagree).",
+        description="Values that sources state about this entity, each with its source, by property and then "
+        "source key. Where sources disagree every value is kept and none wins here; a property the data model "
+        "has (such as `startDate`) holds the curators' choice on the entity itself. Empty: no source states one.",
         metadata=graph(Claims()),
     )
     relationships: RelationshipConnection = strawberry.field(
         resolver=typed_relationships,
-        description="Every relationship of this entity, optionally of some types and one direction.",
+        description="Every relationship of this entity, optionally of some types and one direction, by partner "
+        "number (PARTNER_IN), then the other end's name and key.",
         metadata=graph(AnyRelated()),
     )
 
@@ -189,9 +232,10 @@ class Entity(Node):
 
 @strawberry.type(description="A relationship seen from one of its ends, with its properties.")
 class RelationshipEdge:
-    cursor: str = strawberry.field(metadata=graph(Derived()))
+    cursor: str = strawberry.field(description=docs.CURSOR, metadata=graph(Derived()))
     type: RelationshipType = strawberry.field(  # type: ignore[valid-type]
         resolver=lambda root: root["_type"],  # type: ignore[misc]
+        description=docs.RELATIONSHIP_TYPE,
         metadata=graph(Derived()),
     )
     direction: RelationshipDirection = strawberry.field(  # type: ignore[valid-type]
@@ -199,46 +243,66 @@ class RelationshipEdge:
         metadata=graph(Derived()),
         description="OUT when the relationship points from the entity asked about to `node`.",
     )
-    node: Entity = strawberry.field(resolver=by_response_key, metadata=graph(EdgeNode()))
-    role: str | None = strawberry.field(description="PARTNER_IN: lead or partner; REPRESENTS: the role.")
-    partner_number: int | None = strawberry.field(
-        description="PARTNER_IN: the partner's number in the project."
+    node: Entity = strawberry.field(
+        resolver=by_response_key, description="The entity at the other end.", metadata=graph(EdgeNode())
     )
-    via: str | None = strawberry.field(
-        description="PARTICIPATES_IN: key of the organisation that engaged the cluster."
-    )
-    project: str | None = strawberry.field(description="ENGAGES, CONTACT_FOR: key of the project.")
-    since: str | None
+    role: str | None = strawberry.field(description=docs.ROLE)
+    partner_number: int | None = strawberry.field(description=docs.PARTNER_NUMBER)
+    via: str | None = strawberry.field(description=docs.VIA)
+    project: str | None = strawberry.field(description=docs.PROJECT)
+    since: str | None = strawberry.field(description=docs.SINCE)
     sources: list[Annotated[Source, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
         resolver=by_response_key,
-        description="The sources that state this relationship.",
+        description=docs.RELATIONSHIP_SOURCES,
         metadata=graph(Sources()),
     )
 
 
 @strawberry.type(description="A page of relationships.")
 class RelationshipConnection:
-    total_count: int = strawberry.field(metadata=graph(Derived()))
-    page_info: PageInfo = strawberry.field(metadata=graph(Derived()))
-    edges: list[RelationshipEdge]
-    nodes: list[Entity] = strawberry.field(resolver=by_response_key)
+    total_count: int = strawberry.field(
+        description="How many relationships match, over all pages.", metadata=graph(Derived())
+    )
+    page_info: PageInfo = strawberry.field(description=docs.PAGE_INFO, metadata=graph(Derived()))
+    edges: list[RelationshipEdge] = strawberry.field(
+        description="This page's relationships with their properties and the entity at the other end."
+    )
+    nodes: list[Entity] = strawberry.field(
+        resolver=by_response_key, description="The entities at the other ends, in the order of `edges`."
+    )
 
 
 @strawberry.type(description="A value one source states about an entity.")
 class Claim:
-    property: str
-    value: str
-    unit: str | None
-    note: str | None
+    property: str = strawberry.field(
+        description="What the value is of, in camelCase, such as `totalBudget` or `partnerCount` "
+        "(also properties the entity itself does not have)."
+    )
+    value: str = strawberry.field(
+        description="The value as the source states it, as text, such as `1358494.68`."
+    )
+    unit: str | None = strawberry.field(
+        description="The unit of `value`, such as `EUR`; null for a count or text."
+    )
+    note: str | None = strawberry.field(
+        description="What the source says of the value, or how it differs from other sources; null when nothing."
+    )
     source: Annotated[Source, strawberry.lazy("clustergraph.api.types")] = strawberry.field(
-        resolver=by_response_key, metadata=graph(ClaimSource())
+        resolver=by_response_key,
+        description="The Source that states the value.",
+        metadata=graph(ClaimSource()),
     )
 
 
 @strawberry.type(description="An actor that shares at least one project with another.")
 class PartnerEdge:
-    cursor: str = strawberry.field(metadata=graph(Derived()))
-    node: Entity = strawberry.field(resolver=by_response_key, metadata=graph(EdgeNode()))
+    cursor: str = strawberry.field(description=docs.CURSOR, metadata=graph(Derived()))
+    node: Entity = strawberry.field(
+        resolver=by_response_key,
+        description="The partner: a cluster or organisation in a project with this entity (each a partner, "
+        "PARTNER_IN, or taking part, PARTICIPATES_IN).",
+        metadata=graph(EdgeNode()),
+    )
     projects: list[Annotated[Project, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
         resolver=by_response_key, description="The projects both take part in."
     )
@@ -246,10 +310,14 @@ class PartnerEdge:
 
 @strawberry.type(description="A page of partners.")
 class PartnerConnection:
-    total_count: int = strawberry.field(metadata=graph(Derived()))
-    page_info: PageInfo = strawberry.field(metadata=graph(Derived()))
-    edges: list[PartnerEdge]
-    nodes: list[Entity] = strawberry.field(resolver=by_response_key)
+    total_count: int = strawberry.field(
+        description="How many partners, over all pages.", metadata=graph(Derived())
+    )
+    page_info: PageInfo = strawberry.field(description=docs.PAGE_INFO, metadata=graph(Derived()))
+    edges: list[PartnerEdge] = strawberry.field(
+        description="This page's partners, each once, by name and then key, with the projects shared."
+    )
+    nodes: list[Entity] = strawberry.field(resolver=by_response_key, description=docs.NODES)
 
 
 _OUT, _IN = Direction.OUT, Direction.IN
@@ -301,7 +369,9 @@ class Cluster(Entity):
 
 @strawberry.type(description="A transnational grouping of clusters of one sector.")
 class MetaCluster(Entity):
-    status: str | None = strawberry.field(description="formed or proposed")
+    status: str | None = strawberry.field(
+        description="`formed` or `proposed` (in a project: see `projects`); null when no source says."
+    )
     sectors: RelationshipConnection = related("IN_SECTOR", direction=_OUT, description="Its sector.")
     members: RelationshipConnection = related("MEMBER_OF", direction=_IN, description="Member clusters.")
     projects: RelationshipConnection = related(
@@ -314,8 +384,10 @@ class MetaCluster(Entity):
 
 @strawberry.type(description="An organisation: agency, chamber, company, association, research body.")
 class Organisation(Entity):
-    acronym: str | None
-    address: str | None
+    acronym: str | None = strawberry.field(description=docs.ACRONYM)
+    address: str | None = strawberry.field(
+        description="Its postal address as a source gives it; null when none does."
+    )
     projects: RelationshipConnection = related(
         "PARTNER_IN", direction=_OUT, description="Projects it is a partner of (edge: role, partnerNumber)."
     )
@@ -374,13 +446,21 @@ class Sector(Entity):
 
 @strawberry.type(description="A funded cooperation project.")
 class Project(Entity):
-    acronym: str | None
-    start_date: str | None
-    end_date: str | None
-    duration_months: int | None
-    priority: str | None
-    area_of_intervention: str | None
-    website: str | None
+    acronym: str | None = strawberry.field(description=docs.ACRONYM)
+    start_date: str | None = strawberry.field(description=f"When it started. {docs.DATE}")
+    end_date: str | None = strawberry.field(description=f"When it ended (or ends). {docs.DATE}")
+    duration_months: int | None = strawberry.field(
+        description="How long it runs, in months, as its programme states."
+    )
+    priority: str | None = strawberry.field(
+        description="The priority (axis) of its programme it is funded under, as the programme names it."
+    )
+    area_of_intervention: str | None = strawberry.field(
+        description="The programme's area of intervention it belongs to, as the programme names it."
+    )
+    website: str | None = strawberry.field(
+        description="The project's own web site; `url` is the page a source keeps about it, where known."
+    )
     programme: Programme | None = related_one(
         "FUNDED_BY", direction=_OUT, description="The programme that funds it."
     )
@@ -409,15 +489,20 @@ class Project(Entity):
 
 @strawberry.type(description="A funding programme.")
 class Programme(Entity):
-    acronym: str | None
+    acronym: str | None = strawberry.field(description=docs.ACRONYM)
     projects: RelationshipConnection = related("FUNDED_BY", direction=_IN, description="Projects it funds.")
 
 
 @strawberry.type(description="A meeting, conference or other event.")
 class Event(Entity):
-    start_date: str | None
-    end_date: str | None
-    topics: list[str] = strawberry.field(metadata=graph(Property("topics", True)))
+    start_date: str | None = strawberry.field(description=f"When it began. {docs.DATE}")
+    end_date: str | None = strawberry.field(
+        description=f"When it ended (the same day for a one-day event). {docs.DATE}"
+    )
+    topics: list[str] = strawberry.field(
+        description="The topics of its programme as its sources list them; empty when none are known.",
+        metadata=graph(Property("topics", True)),
+    )
     participants_over: int | None = strawberry.field(description="More than this many people took part.")
     project: Project | None = related_one(
         "EVENT_OF", direction=_OUT, description="The project it belongs to."
@@ -445,7 +530,9 @@ class Country(Entity):
 
 @strawberry.type(description="A NUTS region.")
 class Region(Entity):
-    nuts_level: int | None
+    nuts_level: int | None = strawberry.field(
+        description="Its level in the EU's NUTS classification of regions: 1, 2 or 3; null when unknown."
+    )
     cities: RelationshipConnection = related("IN_REGION", direction=_IN, description="Cities in the region.")
     actors: RelationshipConnection = related("LOCATED_IN", direction=_IN, description="Actors located there.")
 
@@ -459,12 +546,19 @@ class City(Entity):
 
 @strawberry.type(description="A source of facts: an article, a web page.")
 class Source(Entity):
-    publisher: str | None
-    language: str | None
-    title: str | None
-    date: str | None = strawberry.field(description="When it was published, as it states (ISO date).")
+    publisher: str | None = strawberry.field(
+        description="Who publishes it, as the source names itself; null when unknown."
+    )
+    language: str | None = strawberry.field(description="ISO 639 code of its language, such as `pl`.")
+    title: str | None = strawberry.field(
+        description="Its own title, in its own language (`name` is a short label); null when untitled."
+    )
+    date: str | None = strawberry.field(
+        description="When it was published, as it states it (an ISO date); null when it does not."
+    )
     source_id: str | None = strawberry.field(
-        description="Its label in ../shared/reference/FACTS.md, e.g. S1."
+        description="Its label in the reference list of facts the seed data was written from (S1, S2…); "
+        "null for sources added since."
     )
     states: RelationshipConnection = related(
         "SOURCED_FROM", direction=_IN, description="Entities this source states."
@@ -485,3 +579,9 @@ ENTITY_TYPES: list[type] = [
     City,
     Source,
 ]
+
+# EntityKind's values say what their object types say.
+docs.describe_values(
+    EntityKind,
+    {Kind(t.__name__).name: get_object_definition(t, strict=True).description for t in ENTITY_TYPES},
+)
