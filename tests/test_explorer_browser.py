@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from playwright.async_api import Page
 
+from clustergraph.auth.identity import Role
+from clustergraph.auth.keys import create_key
+from clustergraph.db import Graph
 from tests.browser import axe_violations, chromium, screenshot_path, wait_until
+from tests.support import reset_graph
 
 PERSON = "person:kinga-skalacka"
 HER_CLUSTER = "cluster:slaski-klaster-transplantologii-szpiku"
@@ -195,3 +200,45 @@ async def test_labels_zoom_and_colours_are_made_for_reading(service_url: str) ->
         legend = set(await page.locator("#legend li").evaluate_all("ls => ls.map(l => l.dataset.kind)"))
         assert {k.split()[0] for k in kinds} <= legend
         assert errors == []
+
+
+async def _as_editor(service_url: str, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=service_url, timeout=30) as client:
+        answer = await client.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    body: dict[str, Any] = answer.json()
+    assert "errors" not in body, body
+    return body
+
+
+async def test_the_view_follows_a_curator_s_changes_without_a_reload(service_url: str, graph: Graph) -> None:
+    editor = (await create_key(graph, "test-live-explorer", Role.ADMIN)).token  # deleting needs an admin
+    try:
+        async with chromium() as browser:
+            page, errors = await open_page(browser, f"{service_url}/explore?key={POLISH_CLUSTER}")
+            shown = await drawn(page)
+            renamed, gone = sorted(k for k in shown if k.startswith("organisation:"))[:2]
+            # A rename shows on the node drawn; a deletion takes the node away.
+            await _as_editor(
+                service_url,
+                editor,
+                'mutation($k: String!, $p: JSON!) { updateEntity(key: $k, properties: $p, sources: ["source:s1"]) { name } }',
+                {"k": renamed, "p": {"name": "Renamed live"}},
+            )
+            await wait_until(
+                page, f"explorer.cy.getElementById('{renamed}').data('label').startsWith('Renamed live')"
+            )
+            await _as_editor(
+                service_url,
+                editor,
+                'mutation($k: String!) { deleteEntity(key: $k, sources: ["source:s1"]) { __typename } }',
+                {"k": gone},
+            )
+            await wait_until(page, f"explorer.cy.getElementById('{gone}').empty()")
+            assert await page.evaluate("performance.getEntriesByType('navigation').length") == 1
+            assert errors == []
+    finally:
+        await reset_graph(graph)

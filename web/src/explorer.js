@@ -33,6 +33,12 @@ cytoscape.use(fcose);
 
 // How much one search result and one expansion bring in: enough to see a cluster's
 // network from a person, few enough to stay legible.
+// Live changes of what is on screen (GraphQL over SSE), from the log's position read before
+// the first data: a rename shows, a deletion goes, without a reload.
+const LIVE = `subscription ExplorerLive($keys: [String!], $since: Int) {
+  entityChanged(keys: $keys, since: $since) { sequence action key keys }
+}`;
+const ENTITY_NOW = `query ExplorerEntity($key: String!) { entity(key: $key) { ${'key name kind countryCode sources { key name }'} } }`;
 const FIRST_DEPTH = 2;
 const EXPAND_DEPTH = 1;
 const LIMIT = 60;
@@ -51,6 +57,14 @@ async function graphql(query, variables) {
   const body = await response.json();
   if (body.errors && body.errors.length) throw new Error(body.errors[0].message);
   return body.data;
+}
+
+async function lastChange() {
+  try {
+    return (await graphql('{ lastChange }', {})).lastChange;
+  } catch {
+    return null;  // no position: live changes from now on
+  }
 }
 
 function kindShape(kind) {
@@ -511,7 +525,57 @@ class Explorer {
     this.afterChange();
   }
 
+  // ---- live changes -------------------------------------------------------------------------
+
+  /** Follows the entities on screen: one stream, opened again when the set changes. */
+  follow() {
+    const keys = [...this.visibleKeys()].sort();
+    const wanted = JSON.stringify(keys);
+    if (wanted === this.followed) return;
+    this.followed = wanted;
+    if (this.stream) this.stream.close();
+    this.stream = null;
+    if (!keys.length) return;
+    const params = new URLSearchParams({ query: LIVE, variables: JSON.stringify({ keys, since: this.since }) });
+    this.stream = new EventSource(`/graphql?${params}`);
+    this.stream.addEventListener('next', (event) => this.changed(JSON.parse(event.data)));
+  }
+
+  async changed(result) {
+    const change = result.data && result.data.entityChanged;
+    if (!change) return;
+    this.since = Math.max(this.since ?? 0, change.sequence);
+    const shown = this.visibleKeys();
+    for (const key of change.keys.filter((k) => shown.has(k))) {
+      const now = (await graphql(ENTITY_NOW, { key }).catch(() => ({ entity: undefined }))).entity;
+      if (now === undefined) continue;  // the service is away: the next change tries again
+      // Deleted, or merged into another entity (its key now leads elsewhere): it goes.
+      this.retouch(key, now && now.key === key ? now : null);
+    }
+  }
+
+  /** Puts an entity's current state (null: gone) into every result shown, and redraws. */
+  retouch(key, now) {
+    for (const result of this.results.values()) {
+      result.nodes = now
+        ? result.nodes.map((n) => (n.key === key ? { ...n, ...now } : n))
+        : result.nodes.filter((n) => n.key !== key);
+      if (!now) result.edges = result.edges.filter((e) => e.from !== key && e.to !== key);
+    }
+    const node = this.cy.getElementById(key);
+    if (now && node.nonempty()) {
+      const { name, label, countryCode, sources } = nodeElement(now).data;
+      node.data({ name, label, countryCode, sources });
+    } else if (node.nonempty()) {
+      node.connectedEdges().remove();
+      node.remove();
+    }
+    this.afterChange();
+    if (this.selected() === key && node.inside()) this.showDetails(node.data());
+  }
+
   afterChange() {
+    this.follow();
     this.ui.list.render(this.cy, this.center);
     const count = this.cy.nodes(':childless').length;
     document.body.dataset.nodes = String(count);
@@ -662,4 +726,7 @@ function sourcesLine(sources) {
 const explorer = new Explorer(document.getElementById('explorer'));
 // For the browser tests and for curious analysts in the console.
 window.explorer = explorer;
-explorer.run('Opening the view…', () => explorer.restore(readState(location.search)));
+explorer.run('Opening the view…', async () => {
+  explorer.since = await lastChange();
+  await explorer.restore(readState(location.search));
+});
