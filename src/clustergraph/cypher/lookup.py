@@ -43,11 +43,15 @@ MERGE (m)-[:{MERGED_INTO}]->(n)
 
 def _candidates(label: str, prefixes_param: str, name_prefix_param: str, out: str) -> str:
     """Entities of `label` whose key starts with one of the prefixes, or whose name starts like the
-    given value: index range seeks, a few per prefix, so a mistyped key costs little on a large graph."""
+    given value: index range seeks (the hints keep them so), a few per prefix, so a mistyped key
+    costs little on a large graph."""
+    of_label = "" if label == ENTITY_LABEL else f" AND k:{label}"
     return (
         f"CALL () {{ UNWIND {prefixes_param} AS prefix "
-        f"CALL (prefix) {{ MATCH (k:{label}) WHERE k.key STARTS WITH prefix RETURN k LIMIT 25 }} RETURN k "
-        f"UNION MATCH (k:{label}) WHERE k.name STARTS WITH {name_prefix_param} RETURN k LIMIT 25 }} "
+        f"CALL (prefix) {{ MATCH (k:{label}) USING INDEX k:{label}(key) WHERE k.key STARTS WITH prefix "
+        f"RETURN k LIMIT 25 }} RETURN k "
+        f"UNION MATCH (k:{ENTITY_LABEL}) USING INDEX k:{ENTITY_LABEL}(name) "
+        f"WHERE k.name STARTS WITH {name_prefix_param}{of_label} RETURN k LIMIT 25 }} "
         f"WITH DISTINCT k ORDER BY k.key RETURN collect({{key: k.key, name: k.name}}) AS {out}"
     )
 
