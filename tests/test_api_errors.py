@@ -60,9 +60,9 @@ async def test_bad_arguments_are_bad_user_input(gql: Any, query: str, fragment: 
 async def test_too_deep_a_query_is_refused_before_neo4j(gql: Any) -> None:
     nested = "node { name }"
     for _ in range(8):
-        nested = f"node {{ ... on Cluster {{ representatives {{ edges {{ {nested} }} }} }} }}"
+        nested = f"node {{ ... on Cluster {{ members {{ edges {{ {nested} }} }} }} }}"
     body = await gql(
-        f'{{ entity(key: "cluster:euroregion-beskidy") {{ ... on Cluster {{ representatives {{ edges {{ {nested} }} }} }} }} }}'
+        f'{{ entity(key: "cluster:euroregion-beskidy") {{ ... on Cluster {{ members {{ edges {{ {nested} }} }} }} }} }}'
     )
     assert _codes(body) == ["QUERY_TOO_COMPLEX"]
     assert "depth" in body["errors"][0]["message"]

@@ -310,3 +310,20 @@ async def test_a_generated_corpus_of_selections(same: Compare) -> None:
         answered += 0 if declined else 1
     # Only queries over the cost bound or with an error in the data may go to graphql-core.
     assert answered >= 100, answered
+
+
+async def test_typed_relationships_disputed_claims_and_the_readable_matrix(same: Compare) -> None:
+    data = await _fast(
+        same,
+        """{ entity(key: "project:clusters-cord") { __typename
+              disputed: claims(disputed: true) { property value note source { sourceId } }
+              every: claims(disputed: false) { property }
+              ... on Project { contacts { __typename nodes { __typename title } }
+                clusters { edges { __typename direction node { __typename key representatives {
+                  nodes { title ... on Person { name } } } } } } } }
+            cooperationMatrix(project: "project:clusters-cord") { countries totalLinks
+              cells { from to fromName toName links } rows { code name links total } columns { code name total } } }""",
+    )
+    assert data["entity"]["clusters"]["edges"][0]["node"]["__typename"] == "Cluster"
+    assert len(data["entity"]["disputed"]) <= len(data["entity"]["every"])
+    assert len(data["cooperationMatrix"]["rows"]) == len(data["cooperationMatrix"]["countries"])

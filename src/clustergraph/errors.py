@@ -6,6 +6,7 @@ read `code`, `status` and `extensions()` from the exception itself, never from i
     ClusterGraphError                       INTERNAL_SERVER_ERROR   500
     ├── BadUserInput                        BAD_USER_INPUT          400
     │   ├── (curation.validate.InvalidInput: names the offending `field`)
+    │   ├── UnknownKey                      BAD_USER_INPUT          400  (field, suggestions)
     │   └── WriteConflict                   BAD_USER_INPUT          409
     ├── QueryTooComplex                     QUERY_TOO_COMPLEX       400  (bound, limit, value)
     ├── DocumentError                       GRAPHQL_VALIDATION_FAILED 400
@@ -64,6 +65,17 @@ class BadUserInput(ClusterGraphError):
 
     code = BAD_USER_INPUT
     status = 400
+
+
+class UnknownKey(BadUserInput):
+    """A key argument that no entity has; `extensions.suggestions` lists the closest keys the graph has."""
+
+    def __init__(self, message: str, field: str, suggestions: list[str]) -> None:
+        super().__init__(message)
+        self.field, self.suggestions = field, suggestions
+
+    def extensions(self) -> dict[str, Any]:
+        return {"code": self.code, "suggestions": self.suggestions}
 
 
 class WriteConflict(BadUserInput):

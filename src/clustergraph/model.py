@@ -238,6 +238,21 @@ def rel_properties_of(rel_type: str) -> dict[str, type]:
     return {**COMMON_REL_PROPERTIES, **REL_TYPES[rel_type].properties}
 
 
+def reached_kinds(types: tuple[str, ...], direction: str, targets: tuple[Kind, ...] = ()) -> frozenset[Kind]:
+    """The kinds an entity can meet one hop away over `types` (direction OUT, IN or BOTH).
+
+    What the schema derives a relationship field's node type from: one kind, that type.
+    """
+    kinds: set[Kind] = set()
+    for name in types:
+        rel = REL_TYPES[name]
+        if direction in ("OUT", "BOTH"):
+            kinds |= rel.ends
+        if direction in ("IN", "BOTH"):
+            kinds |= rel.starts
+    return frozenset(kinds & set(targets)) if targets else frozenset(kinds)
+
+
 def kind_of_labels(labels: list[str]) -> Kind | None:
     for label in labels:
         if label in Kind._value2member_map_:

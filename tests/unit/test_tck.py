@@ -92,6 +92,16 @@ DOCUMENTS: dict[str, tuple[str, dict[str, Any]]] = {
         '{ entity(key: "project:clusters-cord") { claims { property value unit note source { sourceId } } } }',
         {},
     ),
+    "entity-claims-disputed": (
+        '{ entity(key: "project:clusters-cord") { disputed: claims(disputed: true) { property value unit note '
+        "source { sourceId } } all: claims { property } } }",
+        {},
+    ),
+    "entity-typed-relationships": (
+        f'{{ entity(key: "{BESKIDY}") {{ ... on Cluster {{ representatives {{ edges {{ role node {{ name title }} }} '
+        "nodes { title } } engagedBy { nodes { acronym } } projects { nodes { startDate } } } } }",
+        {},
+    ),
     "entity-partners": (
         f'{{ entity(key: "{BESKIDY}") {{ ... on Cluster {{ partners(first: 3) {{ totalCount '
         "edges { node { key } projects { key } } nodes { name } } } } }",
@@ -152,6 +162,15 @@ DOCUMENTS: dict[str, tuple[str, dict[str, Any]]] = {
     "cooperation-matrix": ("{ cooperationMatrix { countries totalLinks cells { from to links } } }", {}),
     "cooperation-matrix-project": (
         '{ cooperationMatrix(project: "project:clusters-cord") { totalLinks } }',
+        {},
+    ),
+    "cooperation-matrix-readable": (
+        '{ cooperationMatrix(project: "project:clusters-cord") { countries cells { fromName toName } '
+        "rows { code name links total } columns { code name total } } }",
+        {},
+    ),
+    "organisations-by-project-name": (
+        '{ organisations(filter: {project: "Clusters-Cord", sector: "sector:ict"}) { totalCount } }',
         {},
     ),
     "cooperation-matrix-sector": ('{ cooperationMatrix(sector: "sector:ict") { totalLinks } }', {}),

@@ -135,17 +135,63 @@ class MatrixCell:
         description="Country code (the larger, or the same for links within a country)."
     )
     links: int = strawberry.field(description="Pairs of actors, one in each country, that share a project.")
+    from_name: str | None = strawberry.field(
+        description="The name of the `from` country, as its Country entity gives it (null when the graph "
+        "holds no Country with that code)."
+    )
+    to_name: str | None = strawberry.field(
+        description="The name of the `to` country, as its Country entity gives it (null when the graph "
+        "holds no Country with that code)."
+    )
+
+
+@strawberry.type(description="One row of the matrix read as rows by columns: one country and its links.")
+class MatrixRow:
+    code: str = strawberry.field(description="The row's country code (ISO 3166-1 alpha-2).")
+    name: str | None = strawberry.field(
+        description="The row's country name, as its Country entity gives it (null when the graph holds none)."
+    )
+    links: list[int] = strawberry.field(
+        description="Links between the row's country and each country of `countries`, in that order: "
+        "pairs of actors, one in each, that share a project; 0 where there are none. The entry "
+        "in the row's own position counts links within the country."
+    )
+    total: int = strawberry.field(
+        description="The sum of `links`: the links of actors of this country with actors anywhere. It "
+        "equals the column total of the same country, since the matrix is symmetric."
+    )
+
+
+@strawberry.type(description="One column of the matrix read as rows by columns: one country and its total.")
+class MatrixColumn:
+    code: str = strawberry.field(description="The column's country code (ISO 3166-1 alpha-2).")
+    name: str | None = strawberry.field(
+        description="The column's country name, as its Country entity gives it (null when the graph holds none)."
+    )
+    total: int = strawberry.field(
+        description="The sum of the column: the links of actors of this country with actors anywhere "
+        "(the same as its row's total)."
+    )
 
 
 @strawberry.type(description="For each pair of countries, how many cooperation links join their actors.")
 class CooperationMatrix:
     countries: list[str] = strawberry.field(
-        description="The country codes that appear in `cells`, sorted; empty when no actors share a project."
+        description="The codes of the countries with at least one link, in alphabetical order: the order "
+        "of `rows`, of `columns` and of each row's `links`."
     )
     cells: list[MatrixCell] = strawberry.field(
-        description="One cell per pair of countries with at least one link (pairs without are left out), "
-        "sorted by `from`, then `to`."
+        description="One cell per pair of countries with at least one link (each pair once, the smaller "
+        "code first): the compact form, for a chord diagram."
     )
     total_links: int = strawberry.field(
-        description="The sum of the cells' `links`: pairs of actors that share a project."
+        description="The links of all cells: pairs of actors that share a project, each pair once."
+    )
+    rows: list[MatrixRow] = strawberry.field(
+        description="The same links as a square table, rows by columns (one row per country of "
+        "`countries`, one column per country in the same order), for a heat map or a spreadsheet. "
+        "Symmetric: a link between two countries is in both their rows."
+    )
+    columns: list[MatrixColumn] = strawberry.field(
+        description="The columns of `rows`, in order, each with its country's name and its total."
     )

@@ -68,6 +68,7 @@ _KEYED_RESOLVERS: dict[Callable[..., Any], Reader] = {
     types.by_response_key: _by_response_key,
     types.connection_field: _connection,
     types.typed_relationships: _connection,
+    types.claims_field: _by_response_key,
 }
 
 

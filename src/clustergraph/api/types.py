@@ -15,7 +15,7 @@ from strawberry.types import Info
 from strawberry.types.base import get_object_definition
 
 from clustergraph.api import docs
-from clustergraph.model import REL_TYPES, Kind
+from clustergraph.model import REL_TYPES, Kind, reached_kinds
 from clustergraph.translate.cursors import global_id
 from clustergraph.translate.roots import paginated
 from clustergraph.translate.specs import (
@@ -95,11 +95,29 @@ def typed_relationships(
     return paginated(root.get(str(info.path.key)))
 
 
+def claims_field(
+    root: strawberry.Parent[Row],
+    info: Info,
+    disputed: Annotated[
+        bool,
+        strawberry.argument(
+            description="True: only the properties whose sources disagree (two or more different values, "
+            "or units, for one property), every value of each with its source and note. False: every claim."
+        ),
+    ] = False,
+) -> Any:
+    return root.get(str(info.path.key))
+
+
 def related(*types: str, direction: Direction, targets: tuple[Kind, ...] = (), description: str) -> Any:
+    """A connection over `types`; typed by its one kind where the data model allows only one at the end."""
+    kinds = reached_kinds(types, direction, targets)
+    typed = _typed_connection(next(iter(kinds))) if len(kinds) == 1 else None
     return strawberry.field(
         resolver=connection_field,
         description=description,
         metadata=graph(Related(types, direction, targets)),
+        graphql_type=typed,
     )
 
 
@@ -213,7 +231,7 @@ class Entity(Node):
         resolver=by_response_key, description=docs.ENTITY_SOURCES, metadata=graph(Sources())
     )
     claims: list[Claim] = strawberry.field(
-        resolver=by_response_key,
+        resolver=claims_field,
         description="Values that sources state about this entity, each with its source, by property and then "
         "source key. Where sources disagree every value is kept and none wins here; a property the data model "
         "has (such as `startDate`) holds the curators' choice on the entity itself. Empty: no source states one.",
@@ -270,6 +288,58 @@ class RelationshipConnection:
     nodes: list[Entity] = strawberry.field(
         resolver=by_response_key, description="The entities at the other ends, in the order of `edges`."
     )
+
+
+_TYPED_CONNECTIONS: dict[Kind, type] = {}
+
+
+def _typed_connection(kind: Kind) -> type:
+    """`<Kind>RelationshipConnection`: relationships whose other end is always a `kind`, typed so.
+
+    Its edges carry everything a `RelationshipEdge` does; only `node` (and `nodes`) have the
+    kind's own type, so its fields are read without an inline fragment.
+    """
+    if kind in _TYPED_CONNECTIONS:
+        return _TYPED_CONNECTIONS[kind]
+    node: Any = strawberry.LazyType(kind.value, __name__)  # the kind's class, defined below
+    article = "an" if kind.value[0] in "AEIOU" else "a"
+    edge = strawberry.type(
+        type(
+            f"{kind.value}RelationshipEdge",
+            (RelationshipEdge,),
+            {
+                "__annotations__": {"node": node},
+                "node": strawberry.field(
+                    resolver=by_response_key,
+                    metadata=graph(EdgeNode()),
+                    description=f"The {kind.value} at the other end of the relationship.",
+                ),
+            },
+        ),
+        description=f"A relationship whose other end is always {article} {kind.value}, seen from one of its "
+        "ends, with its properties.",
+    )
+    connection = strawberry.type(
+        type(
+            f"{kind.value}RelationshipConnection",
+            (RelationshipConnection,),
+            {
+                "__annotations__": {"edges": list[edge], "nodes": list[node]},  # type: ignore[valid-type]
+                "edges": strawberry.field(
+                    description=f"This page's relationships with their properties and the {kind.value} "
+                    "at the other end."
+                ),
+                "nodes": strawberry.field(
+                    resolver=by_response_key,
+                    description=f"The {kind.value} at the other end of each relationship of the page, in order.",
+                ),
+            },
+        ),
+        description=f"A page of relationships whose other end is always {article} {kind.value} "
+        "(the data model allows no other kind there).",
+    )
+    _TYPED_CONNECTIONS[kind] = connection
+    return connection
 
 
 @strawberry.type(description="A value one source states about an entity.")

@@ -39,3 +39,37 @@ OPTIONAL MATCH (m)-[old:{MERGED_INTO}]->(other) WHERE other <> n
 DELETE old
 MERGE (m)-[:{MERGED_INTO}]->(n)
 """
+
+
+def _candidates(label: str, prefixes_param: str, name_prefix_param: str, out: str) -> str:
+    """Entities of `label` whose key starts with one of the prefixes, or whose name starts like the
+    given value: index range seeks (the hints keep them so), a few per prefix, so a mistyped key
+    costs little on a large graph."""
+    of_label = "" if label == ENTITY_LABEL else f" AND k:{label}"
+    return (
+        f"CALL () {{ UNWIND {prefixes_param} AS prefix "
+        f"CALL (prefix) {{ MATCH (k:{label}) USING INDEX k:{label}(key) WHERE k.key STARTS WITH prefix "
+        f"RETURN k LIMIT 25 }} RETURN k "
+        f"UNION MATCH (k:{ENTITY_LABEL}) USING INDEX k:{ENTITY_LABEL}(name) "
+        f"WHERE k.name STARTS WITH {name_prefix_param}{of_label} RETURN k LIMIT 25 }} "
+        f"WITH DISTINCT k ORDER BY k.key RETURN collect({{key: k.key, name: k.name}}) AS {out}"
+    )
+
+
+def key_check(label: str, key_param: str, prefixes_param: str, name_prefix_param: str, out: str) -> str:
+    """A CALL binding `{out}Found` (an entity of `label` has the key) and, only when none has,
+    `{out}Candidates`: the keys and names to suggest instead (see `translate.suggest`)."""
+    return (
+        f"CALL () {{ OPTIONAL MATCH (x:{label} {{key: {key_param}}}) WITH x IS NOT NULL AS found LIMIT 1 "
+        f"CALL (found) {{ WITH found WHERE NOT found "
+        f"{_candidates(label, prefixes_param, name_prefix_param, 'candidates')} }} "
+        f"RETURN found AS {out}Found, candidates AS {out}Candidates }}"
+    )
+
+
+def missing_candidates(var: str, prefixes_param: str, name_prefix_param: str, out: str) -> str:
+    """A CALL binding `out` to the candidates to suggest when `var` (an `optional_entity`) is null."""
+    return (
+        f"CALL ({var}) {{ WITH {var} WHERE {var} IS NULL "
+        f"{_candidates(ENTITY_LABEL, prefixes_param, name_prefix_param, out)} }}"
+    )

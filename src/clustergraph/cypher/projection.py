@@ -204,8 +204,17 @@ class Emitter:
         entries = [_scalar(c, sc) for sc in plan.scalars]
         if plan.source is not None:
             entries.append(f"`{plan.source[0]}`: {self.node(s, plan.source[1])}")
+        where = ""
+        if plan.disputed:
+            # Disputed: another claim on the same property states another value or unit.
+            o = self.var("c")
+            where = (
+                f" WHERE EXISTS {{ MATCH ({var})<-[{o}:CLAIMS]-(:{kind_label(Kind.SOURCE)}) "
+                f"WHERE {o}.property = {c}.property AND ({o}.value <> {c}.value "
+                f"OR coalesce({o}.unit, '') <> coalesce({c}.unit, '')) }}"
+            )
         return (
-            f"COLLECT {{ MATCH ({var})<-[{c}:CLAIMS]-({s}:{kind_label(Kind.SOURCE)}) "
+            f"COLLECT {{ MATCH ({var})<-[{c}:CLAIMS]-({s}:{kind_label(Kind.SOURCE)}){where} "
             f"WITH {c}, {s} ORDER BY {c}.property, {s}.key RETURN {{{', '.join(entries)}}} }}"
         )
 

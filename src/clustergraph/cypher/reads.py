@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from clustergraph.cypher.lookup import optional_entity, resolve_entity
+from clustergraph.cypher.lookup import key_check, missing_candidates, optional_entity, resolve_entity
 from clustergraph.cypher.projection import COOPERATION_IN_PROJECTS, Emitter, kind_label, rel_label
 from clustergraph.model import ENTITY_LABEL, Kind
 from clustergraph.translate.plan import EdgePlan, KindPlans, Page
+from clustergraph.translate.suggest import lookup
 
 BOUNDS: dict[int, str] = {n: str(n) for n in range(1, 21)}
 _RANK = f"head([label IN labels(%s) WHERE label <> '{ENTITY_LABEL}'])"
@@ -64,31 +65,43 @@ def _page_items(e: Emitter, var: str, plans: ConnectionPlans, *extra: str) -> st
     return "{" + ", ".join(items) + "}"
 
 
-def _exists(kind: Kind, key_param: str) -> str:
-    return f"EXISTS {{ MATCH (:{kind_label(kind)} {{key: {key_param}}}) }}"
+def _key_check(e: Emitter, kind: Kind, key: str, key_param: str, out: str) -> str:
+    """`{out}Found` and, when false, `{out}Candidates` for `key`, already in `key_param` (see translate.suggest)."""
+    given = lookup(key, kind)
+    prefixes, name_prefix = e.param(list(given.key_prefixes)), e.param(given.name_prefix)
+    return key_check(kind_label(kind), key_param, prefixes, name_prefix, out)
+
+
+def _missing(e: Emitter, var: str, key: str, out: str) -> str:
+    """`out`: the candidates to suggest when no entity has `key` (`var` is null)."""
+    given = lookup(key, None)
+    return missing_candidates(var, e.param(list(given.key_prefixes)), e.param(given.name_prefix), out)
 
 
 _IN_SECTOR = "IN_SECTOR|TARGETS_SECTOR"
 _IN_PROJECT = "PARTNER_IN|PARTICIPATES_IN|EVENT_OF|FORMED_IN|CONTACT_FOR"
 
 
-def _list_match(e: Emitter, kind: Kind, where: ListFilter) -> tuple[str, list[str]]:
-    """The entities of one kind the filter keeps, and whether its sector and project exist.
+def _list_match(e: Emitter, kind: Kind, where: ListFilter) -> tuple[str, list[str], list[str]]:
+    """The entities of one kind the filter keeps; the columns and checks that say whether its
+    sector and project exist (and, when not, the keys to suggest).
 
     A filter by sector or project starts from that node's key (an index seek) and walks to
     its entities, rather than reading every entity of the kind and testing each one.
     """
     label = kind_label(kind)
     found = ["true AS sectorFound", "true AS projectFound"]
-    anchors, tests = [], []
+    anchors, tests, checks = [], [], []
     if where.sector is not None:
         sector = e.param(where.sector)
         anchors.append(f"(:Sector {{key: {sector}}})<-[:{_IN_SECTOR}]-(n)")
-        found[0] = f"{_exists(Kind.SECTOR, sector)} AS sectorFound"
+        checks.append(_key_check(e, Kind.SECTOR, where.sector, sector, "sector"))
+        found[0] = "sectorFound, sectorCandidates"
     if where.project is not None:
         project = e.param(where.project)
         anchors.append(f"(:Project {{key: {project}}})-[:{_IN_PROJECT}]-(n)")
-        found[1] = f"{_exists(Kind.PROJECT, project)} AS projectFound"
+        checks.append(_key_check(e, Kind.PROJECT, where.project, project, "project"))
+        found[1] = "projectFound, projectCandidates"
     if where.countries is not None:
         tests.append(f"n.country IN {e.param(list(where.countries))}")
     if anchors:
@@ -99,7 +112,7 @@ def _list_match(e: Emitter, kind: Kind, where: ListFilter) -> tuple[str, list[st
     else:
         head = f"MATCH (n:{label})"
     match = head + (f" WHERE {' AND '.join(tests)}" if tests else "")
-    return match, found
+    return match, found, checks
 
 
 def entity_list(
@@ -107,15 +120,16 @@ def entity_list(
 ) -> CypherQuery:
     """A page of one kind; `sectorFound` and `projectFound` say whether the filter's keys exist."""
     e = Emitter()
-    match, found = _list_match(e, kind, where)
+    match, found, checks = _list_match(e, kind, where)
     order = "DESC" if descending else "ASC"
+    checks_text = "".join(f"\n{c}" for c in checks)
     text = f"""
 CALL () {{ {match} RETURN count(n) AS total }}
 CALL () {{
   {match}
   WITH n ORDER BY n.name {order}, n.key {order} SKIP {e.param(page.offset)} LIMIT {e.param(page.first)}
   RETURN collect({_page_items(e, "n", plans)}) AS items
-}}
+}}{checks_text}
 RETURN total, items, {", ".join(found)}
 """
     return CypherQuery(text, e.params)
@@ -235,7 +249,8 @@ CALL (a) {{
   WITH b, p ORDER BY length(p), b.name, b.key LIMIT {e.param(limit)}
   RETURN collect({{{", ".join(entries)}}}) AS partners
 }}
-RETURN a IS NOT NULL AS found, partners
+{_missing(e, "a", key, "candidates")}
+RETURN a IS NOT NULL AS found, partners, candidates
 """
     return CypherQuery(text, e.params)
 
@@ -277,28 +292,35 @@ CALL (c) {{
 }}
 WITH c, size(reached) + 1 > {e.param(limit)} AS truncated, ([c] + reached)[..{e.param(limit)}] AS kept
 {edge_call}
-RETURN c IS NOT NULL AS found, {{{", ".join(entries)}}} AS result
+{_missing(e, "c", key, "candidates")}
+RETURN c IS NOT NULL AS found, {{{", ".join(entries)}}} AS result, candidates
 """
     return CypherQuery(text, e.params)
 
 
 def cooperation_matrix(project: str | None, sector: str | None) -> CypherQuery:
+    """The links per pair of countries, the countries' names, and the key checks of the filters."""
     e = Emitter()
     tests = ["elementId(x) < elementId(y)", "x.country IS NOT NULL", "y.country IS NOT NULL"]
     found = ["true AS projectFound", "true AS sectorFound"]
+    checks = []
     # Start from the project or the sector when one is given: else the planner walks
     # from every actor of the graph and filters the projects last (seconds, not ms).
     anchors = []
     if project is not None:
         key = e.param(project)
         anchors.append(f"MATCH (p:{kind_label(Kind.PROJECT)} {{key: {key}}})")
-        found[0] = f"{_exists(Kind.PROJECT, key)} AS projectFound"
+        checks.append(_key_check(e, Kind.PROJECT, project, key, "project"))
+        found[0] = "projectFound, projectCandidates"
     if sector is not None:
         key = e.param(sector)
         anchors.append(
             f"MATCH (:{kind_label(Kind.SECTOR)} {{key: {key}}})<-[:TARGETS_SECTOR]-(p:{kind_label(Kind.PROJECT)})"
         )
-        found[1] = f"{_exists(Kind.SECTOR, key)} AS sectorFound"
+        checks.append(_key_check(e, Kind.SECTOR, sector, key, "sector"))
+        found[1] = "sectorFound, sectorCandidates"
+    country = kind_label(Kind.COUNTRY)
+    checks_text = "".join(f"\n{c}" for c in checks)
     text = f"""
 CALL () {{
   {" ".join(anchors)}
@@ -310,6 +332,13 @@ CALL () {{
   WITH pair, count(*) AS links ORDER BY pair[0], pair[1]
   RETURN collect({{a: pair[0], b: pair[1], links: links}}) AS cells
 }}
-RETURN cells, {", ".join(found)}
+CALL (cells) {{
+  UNWIND cells AS cell
+  UNWIND [cell.a, cell.b] AS code
+  WITH DISTINCT code
+  MATCH (c:{country} {{code: code}})
+  RETURN collect({{code: code, name: c.name}}) AS names
+}}{checks_text}
+RETURN cells, names, {", ".join(found)}
 """
     return CypherQuery(text, e.params)

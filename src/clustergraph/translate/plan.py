@@ -124,6 +124,7 @@ class ClaimsPlan:
     key: str
     scalars: tuple[Scalar, ...]
     source: tuple[str, KindPlans] | None
+    disputed: bool = False  # only the properties whose sources disagree
 
 
 Child = RelatedPlan | SinglePlan | PartnersPlan | SourcesPlan | CountryPlan | ClaimsPlan
@@ -277,7 +278,8 @@ class Planner:
                 )
             else:
                 scalars.append(Scalar(python_name, rel_property(part.field_name)))
-        return ClaimsPlan(selected.response_key, tuple(scalars), source)
+        disputed = bool(selected.arguments.get("disputed"))
+        return ClaimsPlan(selected.response_key, tuple(scalars), source, disputed)
 
     def _object(self, selected: Selected) -> GraphQLObjectType:
         named = get_named_type(selected.definition.type)

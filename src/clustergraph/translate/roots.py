@@ -34,6 +34,7 @@ from clustergraph.translate import arguments
 from clustergraph.translate.cursors import encode_cursor, parse_global_id
 from clustergraph.translate.plan import EdgePlan, KindPlans, Limits, Page, Planner
 from clustergraph.translate.selection import Request, Selected, collect
+from clustergraph.translate.suggest import unknown_key
 
 LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
@@ -255,10 +256,11 @@ def _entity_list(field: RootField) -> Prepared:
 
     def finish(rows: Rows) -> Any:
         # An unknown key in a filter is a mistake to say, not an empty list to return.
-        if not rows[0]["sectorFound"]:
-            raise BadUserInput(f"`filter.sector`: no sector has the key {list_filter.sector!r}")
-        if not rows[0]["projectFound"]:
-            raise BadUserInput(f"`filter.project`: no project has the key {list_filter.project!r}")
+        row = rows[0]
+        if not row["sectorFound"]:
+            raise unknown_key("filter.sector", "sector", str(list_filter.sector), row["sectorCandidates"])
+        if not row["projectFound"]:
+            raise unknown_key("filter.project", "project", str(list_filter.project), row["projectCandidates"])
         return _page_result(rows, page)
 
     return Prepared(query, finish)
@@ -284,7 +286,7 @@ def _neighbourhood(field: RootField) -> Prepared:
 
     def finish(rows: Rows) -> Any:
         if not rows[0]["found"]:
-            raise BadUserInput(f"no entity has the key {key!r}")
+            raise unknown_key("key", "entity", key, rows[0]["candidates"])
         return rows[0]["result"]
 
     query = reads.neighbourhood(key, types, depth, limit, center, nodes, edges, want_edges)
@@ -327,7 +329,7 @@ def _cross_border_partners(field: RootField) -> Prepared:
     def finish(rows: Rows) -> Any:
         row = rows[0]
         if not row["found"]:
-            raise BadUserInput(f"no entity has the key {key!r}")
+            raise unknown_key("key", "entity", key, row["candidates"])
         for item in row["partners"]:
             if "path" in item:
                 _finish_path(item["path"])
@@ -344,14 +346,52 @@ def _cooperation_matrix(field: RootField) -> Prepared:
     def finish(rows: Rows) -> Any:
         row = rows[0]
         if not row["projectFound"]:
-            raise BadUserInput(f"`project`: no project has the key {project!r}")
+            raise unknown_key("project", "project", str(project), row["projectCandidates"])
         if not row["sectorFound"]:
-            raise BadUserInput(f"`sector`: no sector has the key {sector!r}")
-        cells = [{"from_": c["a"], "to": c["b"], "links": c["links"]} for c in row["cells"]]
-        countries = sorted({c["from_"] for c in cells} | {c["to"] for c in cells})
-        return {"countries": countries, "cells": cells, "total_links": sum(c["links"] for c in cells)}
+            raise unknown_key("sector", "sector", str(sector), row["sectorCandidates"])
+        return matrix(row["cells"], {n["code"]: n["name"] for n in row["names"]})
 
     return Prepared(reads.cooperation_matrix(project, sector), finish)
+
+
+def matrix(pairs: Rows, names: dict[str, str]) -> Row:
+    """The matrix from its links per pair of countries: as cells, and as rows by columns with totals.
+
+    The matrix is symmetric: a link between two countries is in both their rows (and
+    columns), a link within one country on the diagonal; so each row's total is its
+    column's total, and the totals add up to more than `total_links` when links cross borders.
+    """
+    cells = [
+        {
+            "from_": c["a"],
+            "to": c["b"],
+            "links": c["links"],
+            "from_name": names.get(c["a"]),
+            "to_name": names.get(c["b"]),
+        }
+        for c in pairs
+    ]
+    countries = sorted({c["from_"] for c in cells} | {c["to"] for c in cells})
+    position = {code: i for i, code in enumerate(countries)}
+    table = [[0] * len(countries) for _ in countries]
+    for c in cells:
+        i, j = position[c["from_"]], position[c["to"]]
+        table[i][j] = table[j][i] = c["links"]
+    totals = [sum(links) for links in table]
+    rows = [
+        {"code": code, "name": names.get(code), "links": table[i], "total": totals[i]}
+        for i, code in enumerate(countries)
+    ]
+    columns = [
+        {"code": code, "name": names.get(code), "total": totals[i]} for i, code in enumerate(countries)
+    ]
+    return {
+        "countries": countries,
+        "cells": cells,
+        "total_links": sum(c["links"] for c in cells),
+        "rows": rows,
+        "columns": columns,
+    }
 
 
 PREPARERS: dict[str, Callable[[RootField], Prepared]] = {
