@@ -1,6 +1,6 @@
 from clustergraph.db import Graph
 from clustergraph.migrations import discover, migrate
-from clustergraph.model import Kind
+from clustergraph.model import SEARCH_INDEXES, Kind
 
 
 async def test_every_kind_has_a_unique_key_constraint(graph: Graph) -> None:
@@ -30,3 +30,20 @@ async def test_fulltext_index_folds_case_and_diacritics(graph: Graph) -> None:
             {"q": query},
         )
         assert any(expected in h["name"] for h in hits), (query, hits)
+
+
+async def test_each_search_index_has_its_analyser(graph: Graph) -> None:
+    rows = await graph.read(
+        "SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, options, state "
+        "RETURN name, labelsOrTypes AS labels, properties, state, "
+        "options.indexConfig['fulltext.analyzer'] AS analyzer"
+    )
+    found = {row["name"]: row for row in rows}
+    for index in SEARCH_INDEXES:
+        assert found[index.name] == {
+            "name": index.name,
+            "labels": ["Entity"],
+            "properties": list(index.properties),
+            "state": "ONLINE",
+            "analyzer": index.analyzer,
+        }

@@ -258,3 +258,47 @@ def kind_of_labels(labels: list[str]) -> Kind | None:
         if label in Kind._value2member_map_:
             return Kind(label)
     return None
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """A full-text index `search` asks (created by schema/migrations), and what its analyser is for."""
+
+    name: str
+    properties: tuple[str, ...]
+    analyzer: str
+    weight: float  # its scores count this much in the sum that ranks the answers
+    why: str
+
+
+# Names and aliases (`searchText`) under two analysers, descriptions under a third; a
+# search asks all three and adds their weighted scores (see cypher/reads.py `search`).
+SEARCH_INDEXES: tuple[SearchIndex, ...] = (
+    SearchIndex(
+        "entity_names",
+        ("name", "searchText"),
+        "standard-folding",
+        1.0,
+        "folds case and diacritics (ł, ś, ž, ř, ő, ü to l, s, z, r, o, u), so a name typed "
+        'without them is found; drops English stop words, so "of", "for" and "and" '
+        "neither block a query nor count towards a match",
+    ),
+    SearchIndex(
+        "entity_names_exact",
+        ("searchText", "name"),
+        "standard-no-stop-words",
+        1.0,
+        "keeps diacritics and every word: Lucene lower-cases a prefix but does not fold it, "
+        'so a prefix typed with diacritics ("śląsk", "skała") is found here only, and a '
+        "whole name with its stop words matches here as an exact phrase, which ranks it first",
+    ),
+    SearchIndex(
+        "entity_descriptions",
+        ("description",),
+        "english",
+        0.3,
+        'descriptions and editors\' English glosses are English: stemmed ("transplant" finds '
+        '"transplantation"), stop words dropped, weighted down so that a name always outranks '
+        "a description that mentions it",
+    ),
+)

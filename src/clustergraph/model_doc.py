@@ -11,6 +11,7 @@ from clustergraph.model import (
     KIND_PROPERTIES,
     PROPOSAL_LABEL,
     REL_TYPES,
+    SEARCH_INDEXES,
     Kind,
 )
 
@@ -19,6 +20,27 @@ _TYPE = {str: "string", int: "integer", bool: "boolean", list: "list of strings"
 
 def _props(props: dict[str, type]) -> str:
     return ", ".join(f"`{name}` ({_TYPE[t]})" for name, t in props.items()) or "-"
+
+
+def _search_section() -> list[str]:
+    lines = [
+        "",
+        "## Search",
+        "",
+        "`search` asks three Lucene full-text indexes through Neo4j, each with its own analyser,",
+        "and ranks by the sum of their scores, each times its weight. `searchText` holds an entity's",
+        "other names and aliases (a merged duplicate's names among them). Each query word matches as",
+        "a word, the words in order as a phrase (boosted: a whole name ranks first), the last word",
+        "also as a prefix (search as you type) and words of five letters or more within one edit",
+        "(two from eight letters). A key, or a key retired by a merge, typed whole comes first.",
+        "",
+        "| index | properties | analyser | weight | why this analyser |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for index in SEARCH_INDEXES:
+        props = ", ".join(f"`{p}`" for p in index.properties)
+        lines.append(f"| `{index.name}` | {props} | `{index.analyzer}` | {index.weight:g} | {index.why} |")
+    return lines
 
 
 def model_markdown() -> str:
@@ -71,6 +93,7 @@ def model_markdown() -> str:
         lines.append(
             f"| `{rel.name}` | {starts} | {ends} | {_props(rel.properties)} | {coop} | {rel.description} |"
         )
+    lines += _search_section()
     lines += [
         "",
         "## Bookkeeping nodes",

@@ -141,8 +141,10 @@ class Query:
         return await resolve_root(info)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="Ranked full-text search over names, localized names and aliases; "
-        'case and diacritics do not matter ("skalacka" finds "Skałacka").'
+        description="Ranked full-text search over names, localized names and aliases, and (weighted "
+        "down) descriptions: case, diacritics and stop words do not matter, the last word may be "
+        'unfinished and longer words slightly misspelt ("skała" and "skalaka" find "Skałacka"); '
+        "a whole name or a key comes first."
     )
     async def search(
         self,

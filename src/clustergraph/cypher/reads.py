@@ -12,7 +12,8 @@ from typing import Any
 
 from clustergraph.cypher.lookup import key_check, missing_candidates, optional_entity, resolve_entity
 from clustergraph.cypher.projection import COOPERATION_IN_PROJECTS, Emitter, kind_label, rel_label
-from clustergraph.model import ENTITY_LABEL, Kind
+from clustergraph.model import ENTITY_LABEL, SEARCH_INDEXES, Kind
+from clustergraph.translate.lucene import SearchQueries
 from clustergraph.translate.plan import EdgePlan, KindPlans, Page
 from clustergraph.translate.suggest import lookup
 
@@ -135,13 +136,26 @@ RETURN total, items, {", ".join(found)}
     return CypherQuery(text, e.params)
 
 
+# A key, or a key retired by a merge, typed whole outranks any name.
+KEY_SCORE = "100.0"
+# A name or alias typed whole (case aside) doubles the score: "Final Conference" is an
+# event's alias before it is words in a source's title.
+WHOLE_NAME_FACTOR = "2.0"
+_WHOLE_NAME = (
+    "any(name IN [node.name] + coalesce(node.aliases, []) + "
+    "[n IN coalesce(node.names, []) | substring(n, size(split(n, ':')[0]) + 1)] "
+    "WHERE toLower(name) = toLower({text}))"
+)
+
+
 def search(
-    lucene: str,
+    queries: SearchQueries,
     kinds: tuple[Kind, ...] | None,
     countries: tuple[str, ...] | None,
     page: Page,
     plans: ConnectionPlans,
 ) -> CypherQuery:
+    """Ask every search index (and the keys) and rank by the sum of their weighted scores."""
     e = Emitter()
     tests = []
     if kinds is not None:
@@ -150,15 +164,28 @@ def search(
     if countries is not None:
         tests.append(f"node.country IN {e.param(list(countries))}")
     where = f"WHERE {' AND '.join(tests)}" if tests else ""
-    call = f"CALL db.index.fulltext.queryNodes('entity_names', {e.param(lucene)}) YIELD node, score {where}"
+    branches = [
+        f"CALL db.index.fulltext.queryNodes('{index.name}', {e.param(queries.lucene[index.name])}) "
+        f"YIELD node, score RETURN node, score * {index.weight:.1f} AS score"
+        for index in SEARCH_INDEXES
+    ]
+    typed = e.param(queries.text)
+    branches.append(f"{resolve_entity('node', typed)} RETURN node, {KEY_SCORE} AS score")
+    union = "\n  UNION ALL\n  ".join(branches)
     text = f"""
-CALL () {{ {call} RETURN count(node) AS total }}
 CALL () {{
-  {call}
-  WITH node, score ORDER BY score DESC, node.key SKIP {e.param(page.offset)} LIMIT {e.param(page.first)}
+  {union}
+}}
+WITH node, sum(score) AS score {where}
+WITH node, score * CASE WHEN {_WHOLE_NAME.format(text=typed)} THEN {WHOLE_NAME_FACTOR} ELSE 1.0 END AS score
+WITH node, score ORDER BY score DESC, node.key
+WITH collect({{node: node, score: score}}) AS hits
+CALL (hits) {{
+  UNWIND hits[{e.param(page.offset)}..{e.param(page.offset + page.first)}] AS hit
+  WITH hit.node AS node, hit.score AS score
   RETURN collect({_page_items(e, "node", plans, "score: score")}) AS items
 }}
-RETURN total, items
+RETURN size(hits) AS total, items
 """
     return CypherQuery(text, e.params)
 

@@ -11,7 +11,6 @@ call it, so the two cannot plan differently.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,13 +29,11 @@ from clustergraph.cypher.reads import CypherQuery
 from clustergraph.errors import BadUserInput
 from clustergraph.model import COOPERATION_TYPES, PROVENANCE_TYPES, REL_TYPES, Kind
 from clustergraph.settings import Settings
-from clustergraph.translate import arguments
+from clustergraph.translate import arguments, lucene
 from clustergraph.translate.cursors import encode_cursor, parse_global_id
 from clustergraph.translate.plan import EdgePlan, KindPlans, Limits, Page, Planner
 from clustergraph.translate.selection import Request, Selected, collect
 from clustergraph.translate.suggest import unknown_key
-
-LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 Row = dict[str, Any]
 Rows = list[dict[str, Any]]
@@ -131,13 +128,6 @@ def bounded(name: str, value: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise BadUserInput(f"`{name}` must be between {low} and {high}, not {value}")
     return value
-
-
-def lucene(words: list[str]) -> str:
-    # Lower case keeps words such as AND/OR/NOT from acting as Lucene operators.
-    terms = [LUCENE_SPECIAL.sub(r"\\\1", t.lower()) for t in words]
-    # Every word must match, as itself or as the start of a longer word.
-    return " AND ".join(f"({t} OR {t}*)" for t in terms)
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -238,7 +228,11 @@ def _search(field: RootField) -> Prepared:
     settings = field.settings
     words = arguments.search_words(args["query"], settings.max_search_chars, settings.max_search_words)
     query = reads.search(
-        lucene(words), chosen, arguments.countries(args.get("countries")), page, root.connection_plans()
+        lucene.compose(words),
+        chosen,
+        arguments.countries(args.get("countries")),
+        page,
+        root.connection_plans(),
     )
     return Prepared(query, lambda rows: _page_result(rows, page))
 
