@@ -7,6 +7,7 @@ read `code`, `status` and `extensions()` from the exception itself, never from i
     ├── BadUserInput                        BAD_USER_INPUT          400
     │   ├── (curation.validate.InvalidInput: names the offending `field`)
     │   ├── UnknownKey                      BAD_USER_INPUT          400  (field, suggestions)
+    │   ├── NotOneEntity                    BAD_USER_INPUT          400  (argument, candidates)
     │   └── WriteConflict                   BAD_USER_INPUT          409
     ├── QueryTooComplex                     QUERY_TOO_COMPLEX       400  (bound, limit, value)
     ├── DocumentError                       GRAPHQL_VALIDATION_FAILED 400
@@ -76,6 +77,20 @@ class UnknownKey(BadUserInput):
 
     def extensions(self) -> dict[str, Any]:
         return {"code": self.code, "suggestions": self.suggestions}
+
+
+class NotOneEntity(BadUserInput):
+    """An argument that takes a key or a name names no entity, or a name several share.
+
+    `candidates` are the keys it may mean, for a client to offer as choices.
+    """
+
+    def __init__(self, message: str, argument: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.argument, self.candidates = argument, candidates
+
+    def extensions(self) -> dict[str, Any]:
+        return {"code": self.code, "argument": self.argument, "candidates": self.candidates}
 
 
 class WriteConflict(BadUserInput):

@@ -8,7 +8,7 @@ import fcose from 'cytoscape-fcose';
 import { KINDS, kindOf } from './kinds.js';
 import { positions, runLayout } from './layout.js';
 import { readState, stateUrl } from './urlstate.js';
-import { el, ListView, SearchBox } from './widgets.js';
+import { el, EntityField, ListView, SearchBox } from './widgets.js';
 
 const ENTITY = 'key name kind countryCode sources { key name }';
 const SEARCH = `query ExplorerSearch($query: String!) {
@@ -78,8 +78,8 @@ function legendItems() {
 
 function layoutPage(root) {
   const search = new SearchBox();
-  const from = el('input', { id: 'path-from', placeholder: 'from: key or name', 'aria-label': 'Path from (key or name)' });
-  const to = el('input', { id: 'path-to', placeholder: 'to: key or name', 'aria-label': 'Path to (key or name)' });
+  const from = new EntityField({ id: 'path-from', listId: 'path-from-results', prefix: 'path-from-result', label: 'Path from (key or name)', placeholder: 'from: key or name' });
+  const to = new EntityField({ id: 'path-to', listId: 'path-to-results', prefix: 'path-to-result', label: 'Path to (key or name)', placeholder: 'to: key or name' });
   const crossBorder = el('input', { id: 'cross-border', type: 'checkbox' });
   const findPaths = el('button', { id: 'find-paths', type: 'button' }, 'Highlight paths');
   const clear = el('button', { id: 'clear', type: 'button' }, 'Clear');
@@ -110,7 +110,7 @@ function layoutPage(root) {
         details,
         el('section', { id: 'path-form' },
           el('h2', {}, 'Cooperation paths'),
-          from, to,
+          from.element, to.element,
           el('label', {}, crossBorder, ' cross-border only'),
           el('div', { class: 'buttons' }, findPaths, clear)),
         paths,
@@ -260,6 +260,8 @@ class Explorer {
 
   bind() {
     this.ui.search.onSearch = (text) => this.search(text);
+    this.ui.from.onSearch = (text) => this.search(text);
+    this.ui.to.onSearch = (text) => this.search(text);
     this.ui.search.onChoose = (key) => this.run('Loading the neighbourhood…', () => this.open(key));
     this.cy.on('tap', 'node:childless', (event) => this.select(event.target.id()));
     this.cy.on('dbltap', 'node:childless', (event) => this.run('Expanding…', () => this.expand(event.target.id())));
@@ -363,8 +365,8 @@ class Explorer {
   // Reopens a view from its URL: centre, expansions in order, paths, selection.
   async restore(state) {
     this.seed = state.seed;
-    this.ui.from.value = state.from;
-    this.ui.to.value = state.to;
+    this.ui.from.input.value = state.from;
+    this.ui.to.input.value = state.to;
     this.ui.crossBorder.checked = state.crossBorderOnly;
     if (!state.key) return;
     await this.open(state.key, { keepPathFields: true });
@@ -613,8 +615,8 @@ class Explorer {
           ? action('Collapse', 'collapse', () => this.collapse(key))
           : action('Expand', 'expand', () => this.run('Expanding…', () => this.expand(key))),
         action('Centre', 'centre', () => this.run('Loading the neighbourhood…', () => this.open(key))),
-        action('Path from here', 'path-from-here', () => { this.ui.from.value = key; }),
-        action('Path to here', 'path-to-here', () => { this.ui.to.value = key; })));
+        action('Path from here', 'path-from-here', () => this.ui.from.set(key, data.name)),
+        action('Path to here', 'path-to-here', () => this.ui.to.set(key, data.name))));
     if (key === this.center) this.ui.details.querySelector('#collapse').disabled = true;
   }
 
@@ -633,25 +635,18 @@ class Explorer {
 
   // ---- paths ---------------------------------------------------------------------------
 
-  // A key as typed, or the best search hit for a name.
-  async resolve(text) {
-    if (text.includes(':')) return text;
-    const data = await graphql(SEARCH, { query: text });
-    const hit = data.search.edges[0];
-    if (!hit) throw new Error(`nothing found for “${text}”`);
-    return hit.node.key;
-  }
-
+  // The fields send what search offered (the chosen key) or what was typed: the API takes
+  // a key or an exact name, and refuses anything else with the keys it may mean.
   async highlightPaths({ remember = true } = {}) {
-    const from = await this.resolve(this.ui.from.value.trim());
-    const to = await this.resolve(this.ui.to.value.trim());
+    const from = this.ui.from.value();
+    const to = this.ui.to.value();
     const crossBorderOnly = this.ui.crossBorder.checked;
     const data = await graphql(PATHS, { from, to, crossBorderOnly });
     const found = data.cooperationPaths;
     if (remember) this.remember();
     this.paths = { from, to, crossBorderOnly, found };
     this.results.set('paths', { nodes: found.flatMap((p) => p.nodes), edges: found.flatMap((p) => p.edges) });
-    this.sync(positions(this.cy), from);
+    this.sync(positions(this.cy), found.length ? found[0].nodes[0].key : undefined);
     this.highlight(found);
     this.listPaths(found);
   }

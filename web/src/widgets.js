@@ -1,6 +1,7 @@
 // The explorer's page parts that are not the picture: the search box (an ARIA combobox:
-// arrows move through the results, Enter opens one, Escape closes them) and the list view,
-// which names every entity and relationship in the picture for keyboards and screen readers.
+// arrows move through the results, Enter opens one, Escape closes them), the path-end
+// fields (the same combobox, keeping its choice), and the list view, which names every
+// entity and relationship in the picture for keyboards and screen readers.
 import { kindOf } from './kinds.js';
 
 export function el(tag, attributes = {}, ...children) {
@@ -18,14 +19,16 @@ function swatch(kind) {
 }
 
 export class SearchBox {
-  constructor() {
+  // `id` names the input; its options are `${prefix}-0`, `${prefix}-1`…
+  constructor({ id = 'search', listId = 'results', prefix = 'result', label = 'Search an entity', placeholder = 'Search an entity (diacritics optional): skalacka, beskidy…' } = {}) {
     this.input = el('input', {
-      id: 'search', type: 'search', autocomplete: 'off', role: 'combobox',
-      'aria-label': 'Search an entity', 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'results',
-      placeholder: 'Search an entity (diacritics optional): skalacka, beskidy…',
+      id, type: 'search', autocomplete: 'off', role: 'combobox',
+      'aria-label': label, 'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': listId,
+      placeholder,
     });
-    this.results = el('ul', { id: 'results', role: 'listbox', 'aria-label': 'Search results', hidden: '' });
+    this.results = el('ul', { id: listId, class: 'results', role: 'listbox', 'aria-label': `${label}: suggestions`, hidden: '' });
     this.element = el('div', { class: 'search' }, this.input, this.results);
+    this.prefix = prefix;
     this.active = -1;
     this.onSearch = async () => [];
     this.onChoose = () => {};
@@ -48,8 +51,9 @@ export class SearchBox {
     }
     const found = await this.onSearch(text);
     if (!found || this.input.value.trim() !== text) return;
+    this.found = new Map(found.map((node) => [node.key, node]));
     const items = found.map((node, i) =>
-      el('li', { id: `result-${i}`, role: 'option', 'aria-selected': 'false', 'data-key': node.key, onclick: () => this.choose(node.key) },
+      el('li', { id: `${this.prefix}-${i}`, role: 'option', 'aria-selected': 'false', 'data-key': node.key, onclick: () => this.choose(node) },
         swatch(node.kind), node.name,
         el('small', {}, ` ${kindOf(node.kind).label}${node.countryCode ? ` · ${node.countryCode}` : ''}`)));
     this.results.replaceChildren(...(items.length ? items : [el('li', { class: 'none', role: 'option', 'aria-disabled': 'true' }, 'nothing found')]));
@@ -74,7 +78,7 @@ export class SearchBox {
     else if (event.key === 'Enter') {
       const options = this.options().filter((o) => o.dataset.key);
       const chosen = options[Math.max(this.active, 0)];
-      if (open && chosen) this.choose(chosen.dataset.key);
+      if (open && chosen) this.choose(this.found.get(chosen.dataset.key));
     } else if (event.key === 'Escape') {
       if (open) this.close();
       else this.input.value = '';
@@ -82,10 +86,10 @@ export class SearchBox {
     event.preventDefault();
   }
 
-  choose(key) {
+  choose(node) {
     this.close();
     this.input.value = '';
-    this.onChoose(key);
+    this.onChoose(node.key, node);
   }
 
   close() {
@@ -93,6 +97,50 @@ export class SearchBox {
     this.results.hidden = true;
     this.input.setAttribute('aria-expanded', 'false');
     this.setActive(-1);
+  }
+}
+
+// A path end: a search box whose choice stays in the field, shown by its name. `value()`
+// is the chosen entity's key while the field still shows its name, else what was typed
+// (the API takes a key or an exact name).
+const KEY = /^[a-z][a-z0-9-]*:[a-z0-9][a-z0-9.-]*$/;
+
+export class EntityField extends SearchBox {
+  constructor(options) {
+    super(options);
+    this.picked = null;
+    this.element.classList.add('entity-field');
+    // The suggestions close when the field loses focus; pressing on one keeps the focus.
+    this.results.addEventListener('mousedown', (event) => event.preventDefault());
+    this.input.addEventListener('blur', () => this.close());
+  }
+
+  // A key needs no suggestions (and a pasted key should not hide the form under a list);
+  // an answer that comes after the focus left is not shown.
+  async search(text) {
+    if (KEY.test(text)) {
+      this.close();
+      return;
+    }
+    await super.search(text);
+    if (document.activeElement !== this.input) this.close();
+  }
+
+  choose(node) {
+    this.close();
+    this.set(node.key, node.name);
+    this.onChoose(node.key, node);
+  }
+
+  set(key, name) {
+    this.picked = key ? { key, name: name || key } : null;
+    this.input.value = this.picked ? this.picked.name : '';
+    this.input.dataset.key = key || '';
+  }
+
+  value() {
+    const text = this.input.value.trim();
+    return this.picked && text === this.picked.name ? this.picked.key : text;
   }
 }
 

@@ -121,6 +121,14 @@ MaxHops = Annotated[
 # -- the root type ----------------------------------------------------------------------------
 
 
+# What `cooperationPaths` takes as a path end: what the explorer's suggestions give.
+_PATH_END = (
+    "its key (or a key it was merged from), or its exact name as search shows it. A name that "
+    "no entity or several have is refused (BAD_USER_INPUT) with `extensions.candidates`: the keys "
+    "it may mean."
+)
+
+
 @strawberry.type(description="Questions about European industrial clusters and their cooperation.")
 class Query:
     @strawberry.field(description="The entity with this key, or null when no entity has it.")
@@ -210,22 +218,21 @@ class Query:
         return await resolve_root(info)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="The shortest cooperation paths between two entities, shortest first, each with the "
-        "countries it passes through. Cooperation relationships are those marked so in schema/MODEL.md."
+        description="The shortest simple cooperation paths (no entity twice) between two entities, shortest "
+        "first, each with the countries it passes through. Cooperation relationships are those marked so in "
+        "schema/MODEL.md."
     )
     async def cooperation_paths(
         self,
         info: Info[Context, None],
         from_: Annotated[
             str,
-            strawberry.argument(
-                name="from", description=f"Key of the entity to start at. {docs.UNKNOWN_KEY}"
-            ),
+            strawberry.argument(name="from", description=f"The entity to start at: {_PATH_END}"),
         ],
         to: Annotated[
             str,
             strawberry.argument(
-                description=f"Key of the entity to reach (the same as `from`: no paths). {docs.UNKNOWN_KEY}"
+                description=f"The entity to reach (the same as `from`: no paths): {_PATH_END}"
             ),
         ],
         max_hops: MaxHops = 4,

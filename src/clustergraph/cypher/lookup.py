@@ -8,9 +8,13 @@ and the API read it); `INDEX_MERGED_KEYS` keeps the `MergedKey` nodes in step wi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import LiteralString
 
 from clustergraph.model import ENTITY_LABEL, MERGED_INTO, MERGED_KEY_LABEL
+
+# How many keys an ambiguous or unknown name is answered with.
+CANDIDATES = 10
 
 
 def optional_entity(var: str, key_param: str) -> str:
@@ -21,6 +25,44 @@ def optional_entity(var: str, key_param: str) -> str:
         f"OPTIONAL MATCH (:{MERGED_KEY_LABEL} {{key: {key_param}}})-[:{MERGED_INTO}]->({merged}:{ENTITY_LABEL}) "
         f"RETURN coalesce({direct}, {merged}) AS {var} LIMIT 1 }}"
     )
+
+
+@dataclass(frozen=True)
+class EntityText:
+    """What a request names an entity by (a key, a retired key or an exact name), and the
+    full-text query that suggests keys when it names none (None: suggest nothing)."""
+
+    text: str
+    search: str | None
+
+
+def entity_by_key_or_name(var: str, text_param: str, search_param: str) -> str:
+    """Cypher that binds `var` to the entity `text_param` names, or to null; and, when
+    null, `{var}_candidates` to the keys it may mean: every entity of that name when
+    several share it (`{var}_ambiguous`), else the best full-text hits of `search_param`.
+
+    A key wins over a name, so a key stays what it always meant. Each step runs only
+    when the one before found nothing: two key seeks, then the `entity_name` index.
+    """
+    found, named, hits = f"{var}_found", f"{var}_named", f"{var}_hits"
+    return f"""CALL () {{
+  {optional_entity(found, text_param)}
+  CALL ({found}) {{
+    WITH {found} WHERE {found} IS NULL
+    MATCH (n:{ENTITY_LABEL} {{name: {text_param}}})
+    WITH n ORDER BY n.key LIMIT {CANDIDATES}
+    RETURN collect(n) AS {named}
+  }}
+  CALL ({found}, {named}) {{
+    WITH {found}, {named} WHERE {found} IS NULL AND size({named}) = 0 AND {search_param} IS NOT NULL
+    CALL db.index.fulltext.queryNodes('entity_names', {search_param}) YIELD node, score
+    WITH node ORDER BY score DESC, node.key LIMIT {CANDIDATES}
+    RETURN collect(node.key) AS {hits}
+  }}
+  RETURN coalesce({found}, CASE WHEN size({named}) = 1 THEN {named}[0] END) AS {var},
+    size({named}) > 1 AS {var}_ambiguous,
+    CASE WHEN size({named}) > 1 THEN [n IN {named} | n.key] ELSE {hits} END AS {var}_candidates
+}}"""
 
 
 def resolve_entity(var: str, key_param: str) -> str:

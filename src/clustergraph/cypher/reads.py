@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from clustergraph.cypher.lookup import key_check, missing_candidates, optional_entity, resolve_entity
+from clustergraph.cypher.lookup import (
+    EntityText,
+    entity_by_key_or_name,
+    key_check,
+    missing_candidates,
+    optional_entity,
+    resolve_entity,
+)
 from clustergraph.cypher.projection import COOPERATION_IN_PROJECTS, Emitter, kind_label, rel_label
 from clustergraph.model import ENTITY_LABEL, SEARCH_INDEXES, Kind
 from clustergraph.translate.lucene import SearchQueries
@@ -214,37 +221,42 @@ def _path_map(e: Emitter, path: str, plans: PathPlans) -> str:
     return "{" + ", ".join(entries) + "}"
 
 
+# A simple path: no node twice. In `(a) ((x)-[]-(y)){1,n} (b)` the group variable `x`
+# lists each hop's first node, `a` first, so the path's nodes are `x + [b]`.
+_SIMPLE = "NOT b IN x AND all(i IN range(1, size(x) - 1) WHERE NOT x[i] IN x[..i])"
+
+
 def cooperation_paths(
-    start: str,
-    end: str,
+    start: EntityText,
+    end: EntityText,
     types: tuple[str, ...],
     max_hops: int,
     limit: int,
     cross_border_only: bool,
     plans: PathPlans,
 ) -> CypherQuery:
+    """The `limit` shortest simple paths between two entities, each named by a key or a name."""
     e = Emitter()
     hops, types_text = _bound(max_hops), _types(types)
+    tests = [_SIMPLE]
     if cross_border_only:
-        # The test sits inside the path pattern so that it filters before the shortest
-        # paths are chosen (a WHERE after the pattern would only filter the chosen ones).
-        crossed = _FOLDED_COUNTRIES.format(nodes="x + [b]")
-        match = (
-            f"MATCH p = SHORTEST {_bound(limit)} ((a) ((x)-[:{types_text}]-(y)){{1,{hops}}} (b) "
-            f"WHERE size({crossed}) > 1)"
-        )
-    else:
-        match = f"MATCH p = SHORTEST {_bound(limit)} (a)-[:{types_text}]-{{1,{hops}}}(b)"
+        tests.append(f"size({_FOLDED_COUNTRIES.format(nodes='x + [b]')}) > 1")
+    # The tests sit inside the path pattern so that they filter before the shortest paths
+    # are chosen (a WHERE after the pattern would only filter the chosen ones). The test
+    # in the hop only prunes: a simple path never comes back to `a` nor passes `b`.
+    hop = f"(x)-[:{types_text}]-(y) WHERE y <> a AND x <> b"
+    match = f"MATCH p = SHORTEST {_bound(limit)} ((a) ({hop}){{1,{hops}}} (b) WHERE {' AND '.join(tests)})"
     text = f"""
-{optional_entity("a", e.param(start))}
-{optional_entity("b", e.param(end))}
+{entity_by_key_or_name("a", e.param(start.text), e.param(start.search))}
+{entity_by_key_or_name("b", e.param(end.text), e.param(end.search))}
 CALL (a, b) {{
   WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
   {match}
   WITH p ORDER BY length(p), [x IN nodes(p) | x.key] LIMIT {e.param(limit)}
   RETURN collect({_path_map(e, "p", plans)}) AS paths
 }}
-RETURN a IS NOT NULL AS fromFound, b IS NOT NULL AS toFound, paths
+RETURN a IS NOT NULL AS fromFound, a_ambiguous AS fromAmbiguous, a_candidates AS fromCandidates,
+       b IS NOT NULL AS toFound, b_ambiguous AS toAmbiguous, b_candidates AS toCandidates, paths
 """
     return CypherQuery(text, e.params)
 
@@ -266,6 +278,8 @@ def cross_border_partners(
     if path is not None:
         entries.append(f"path: {_path_map(e, 'p', path)}")
     actors = " OR ".join(f"b:{kind_label(k)}" for k in (Kind.CLUSTER, Kind.ORGANISATION))
+    # A shortest path to each `b` is simple without a test: one that met a node twice
+    # would be longer than the path with the loop between the two visits cut out.
     text = f"""
 {optional_entity("a", e.param(key))}
 CALL (a) {{

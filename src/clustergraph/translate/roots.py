@@ -24,9 +24,11 @@ from graphql import (
     get_named_type,
 )
 
+from clustergraph import values
 from clustergraph.cypher import reads
+from clustergraph.cypher.lookup import EntityText
 from clustergraph.cypher.reads import CypherQuery
-from clustergraph.errors import BadUserInput
+from clustergraph.errors import BadUserInput, NotOneEntity
 from clustergraph.model import COOPERATION_TYPES, PROVENANCE_TYPES, REL_TYPES, Kind
 from clustergraph.settings import Settings
 from clustergraph.translate import arguments, lucene
@@ -287,6 +289,37 @@ def _neighbourhood(field: RootField) -> Prepared:
     return Prepared(query, finish)
 
 
+def _entity_text(name: str, given: str, settings: Settings) -> EntityText:
+    """A path end as given (a key or a name), and the search that suggests keys for it:
+    the words of the name, or of a key's slug ("cluster:euroregion-beskidi")."""
+    try:
+        text = values.clean(given, f"`{name}`", values.TextClass.NAME).strip()
+    except ValueError as error:
+        raise BadUserInput(str(error)) from None
+    if not text:
+        raise BadUserInput(f"`{name}` is empty: give an entity's key or its name")
+    words = text.split(":", 1)[1].replace("-", " ") if values.KEY_PATTERN.fullmatch(text) else text
+    try:
+        words_given = arguments.search_words(words, settings.max_search_chars, settings.max_search_words)
+        # Suggestions come from the folded names' index (`entity_by_key_or_name`).
+        search = lucene.compose(words_given).lucene["entity_names"]
+    except BadUserInput:
+        search = None  # nothing to search for: no suggestions
+    return EntityText(text, search)
+
+
+def _not_one_entity(name: str, text: str, candidates: list[str], ambiguous: bool) -> NotOneEntity:
+    if ambiguous:
+        message = f"`{name}`: several entities are named {text!r}; give the key of one"
+    else:
+        message = f"`{name}`: no entity has the key or the name {text!r}"
+        if candidates:
+            message += "; search finds"
+    if candidates:
+        message += ": " + ", ".join(candidates)
+    return NotOneEntity(message, name, candidates)
+
+
 def _cooperation_paths(field: RootField) -> Prepared:
     args, settings = field.arguments, field.settings
     max_hops = bounded("maxHops", args["maxHops"], 1, settings.max_hops)
@@ -294,13 +327,13 @@ def _cooperation_paths(field: RootField) -> Prepared:
     types = arguments.rel_types(args.get("relationshipTypes"), COOPERATION_TYPES)
     root = _Root(field)
     plans = root.path_plans(root.return_type, root.selection_sets)
-    start, end = args["from"], args["to"]
+    start, end = _entity_text("from", args["from"], settings), _entity_text("to", args["to"], settings)
 
     def finish(rows: Rows) -> Any:
         row = rows[0]
-        for name, found, key in (("from", row["fromFound"], start), ("to", row["toFound"], end)):
-            if not found:
-                raise BadUserInput(f"`{name}`: no entity has the key {key!r}")
+        for name, given in (("from", start), ("to", end)):
+            if not row[f"{name}Found"]:
+                raise _not_one_entity(name, given.text, row[f"{name}Candidates"], row[f"{name}Ambiguous"])
         return [_finish_path(p) for p in row["paths"]]
 
     query = reads.cooperation_paths(start, end, types, max_hops, limit, args["crossBorderOnly"], plans)
