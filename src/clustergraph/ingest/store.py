@@ -14,7 +14,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from clustergraph.curation.tx import entity_state, record_change, run
+from clustergraph.curation.tx import lock_entities, record_change, run
 from clustergraph.curation.validate import node_row
 from clustergraph.cypher import proposals as cypher
 from clustergraph.cypher import writes
@@ -103,7 +103,8 @@ async def ingest(graph: Graph, actor: str, article: Article) -> Ingested:
     proposals = [proposal_row(p, article.language) for p in analysis.proposals]
 
     async def work(tx: AsyncManagedTransaction) -> Ingested:
-        created = await entity_state(tx, key) is None
+        # Locked like any curation write of the Source (a second ingest of the article waits).
+        created = (await lock_entities(tx, [key]))[key] is None
         if created:
             props = node_params(row)
             await run(tx, writes.create_entity(Kind.SOURCE), props=props)
