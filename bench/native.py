@@ -302,11 +302,7 @@ def add_single(settings: Settings, args: argparse.Namespace, out: Path) -> None:
     """One request in flight, added to a run's saved figures (the graph it measured, still loaded)."""
     where = graph_location.resolve(settings)
     results = json.loads(out.read_text())
-    chosen = (
-        [TYPENAME, *requests(results["keys"])]
-        if results["graph"] != "seed"
-        else [TYPENAME, *requests(SEED_KEYS)]
-    )
+    chosen = [TYPENAME, *requests(results["keys"])]  # the keys the run asked (SEED_KEYS on the seed)
     for label, factory in (("service_1", lambda: service(where, 1)), ("reference", lambda: reference(where))):
         server = factory()
         target = "reference" if label == "reference" else "service"

@@ -38,7 +38,7 @@ cytoscape.use(fcose);
 const LIVE = `subscription ExplorerLive($keys: [String!], $since: Int) {
   entityChanged(keys: $keys, since: $since) { sequence action key keys }
 }`;
-const ENTITY_NOW = `query ExplorerEntity($key: String!) { entity(key: $key) { ${'key name kind countryCode sources { key name }'} } }`;
+const ENTITY_NOW = `query ExplorerEntity($key: String!) { entity(key: $key) { ${ENTITY} } }`;
 const FIRST_DEPTH = 2;
 const EXPAND_DEPTH = 1;
 const LIMIT = 60;
