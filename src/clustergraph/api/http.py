@@ -29,6 +29,7 @@ from clustergraph.api.compiled import CompiledReads
 from clustergraph.api.context import Context
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
 from clustergraph.api.errors import QUERY_TOO_COMPLEX, RATE_LIMITED, SERVICE_UNAVAILABLE
+from clustergraph.api.live_ws import LiveTransportWSHandler
 from clustergraph.api.media import GRAPHQL_RESPONSE, JSON, accepts_event_stream, negotiate
 from clustergraph.api.persisted import PersistedQueryError, resolve
 from clustergraph.api.playground import graphiql_html
@@ -79,6 +80,9 @@ def json_response(
 
 
 class ClusterGraphQL(GraphQL[Context, None]):
+    # Live subscriptions kept as records in the feed's fan-out (api/live_ws.py).
+    graphql_transport_ws_handler_class = LiveTransportWSHandler
+
     def __init__(self, schema: ClusterSchema, settings: Settings, **options: Any) -> None:
         super().__init__(schema, **options)
         self.settings = settings

@@ -7,9 +7,9 @@ every change after it, then the live ones.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from enum import Enum
-from typing import Annotated, Any
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -26,10 +26,8 @@ from clustergraph.cypher.changelog import LAST_SEQ
 from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.live.bounds import SLOW_CONSUMER, AddressBound, TooManySubscriptions
 from clustergraph.live.feed import ChangeEvent, ChangeFeed, SlowConsumer
+from clustergraph.live.filters import ChangeFilter, EntityFilter, RelationshipFilter, values_of
 from clustergraph.model import Kind
-
-ENTITY_ACTIONS = frozenset({"create", "update", "delete", "merge"})
-RELATIONSHIP_ACTIONS = frozenset({"link", "unlink"})
 
 
 @strawberry.type
@@ -69,7 +67,7 @@ class LiveChange:
     sources: list[str] = strawberry.field(description="Keys of the sources that back the change.")
 
 
-def _live_change(event: ChangeEvent, named: bool) -> LiveChange:
+def live_change(event: ChangeEvent, named: bool) -> LiveChange:
     return LiveChange(
         sequence=event.seq,
         at=event.at,
@@ -89,21 +87,16 @@ def _error(message: str, code: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
 
 
-def _country(state: Any) -> str | None:
-    if not isinstance(state, dict):
-        return None
-    # A deletion's `before` holds the entity's properties under `properties`.
-    return state.get("country") or (state.get("properties") or {}).get("country")
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A subscription let in: who may see what, and the address slot it holds until it ends."""
+
+    named: bool
+    address: str
 
 
-def _relationship_type(state: Any) -> str | None:
-    return state.get("type") if isinstance(state, dict) else None
-
-
-async def _stream(
-    info: Info[Context, None], since: int | None, wanted: Callable[[ChangeEvent], bool]
-) -> AsyncGenerator[LiveChange, None]:
-    context = info.context
+def admit(context: Context, since: int | None) -> Admission:
+    """Checks a subscription may start and takes its address's slot; the GraphQL error if not."""
     if since is not None and since < 0:
         raise _error(f"`since` must be 0 or a sequence number received before, not {since}", "BAD_USER_INPUT")
     try:
@@ -112,41 +105,51 @@ async def _stream(
     except (Unauthenticated, Forbidden) as error:
         code = "UNAUTHENTICATED" if isinstance(error, Unauthenticated) else "FORBIDDEN"
         raise _error(str(error), code) from None
-    # Who wrote a change is shown as in `history`: to callers with a credential only.
-    named = context.identity is not None
-    feed: ChangeFeed = context.request.app.state.live_feed
-    connection = context.live_connection
     address = context.request.client.host if context.request.client else "unknown"
     addresses: AddressBound = context.request.app.state.live_addresses
     try:
         addresses.acquire(address)
     except TooManySubscriptions as error:
         raise _error(str(error), "TOO_MANY_SUBSCRIPTIONS") from None
+    # Who wrote a change is shown as in `history`: to callers with a credential only.
+    return Admission(named=context.identity is not None, address=address)
+
+
+def release(context: Context, admission: Admission) -> None:
+    addresses: AddressBound = context.request.app.state.live_addresses
+    addresses.release(admission.address)
+
+
+def unavailable() -> GraphQLError:
+    return _error("The graph database is unavailable; resume with `since` shortly.", "SERVICE_UNAVAILABLE")
+
+
+async def _stream(
+    info: Info[Context, None], since: int | None, wanted: ChangeFilter
+) -> AsyncGenerator[LiveChange, None]:
+    """The events of one subscription run by graphql-core's executor (SSE, and what the WebSocket
+    fast path in `api/live_ws.py` leaves to it)."""
+    context = info.context
+    admission = admit(context, since)
+    feed: ChangeFeed = context.request.app.state.live_feed
+    connection = context.live_connection
     if connection is not None:
         connection.started()
     try:
         async for event in feed.events(since):
-            if wanted(event):
-                yield _live_change(event, named)
+            if wanted.wanted(event):
+                yield live_change(event, admission.named)
     except (GraphUnavailable, QueryTimeout):
-        raise _error(
-            "The graph database is unavailable; resume with `since` shortly.", "SERVICE_UNAVAILABLE"
-        ) from None
+        raise unavailable() from None
     except SlowConsumer as behind:
         message = f"events arrived faster than this subscriber read them; resume with since: {behind.args[0]}"
         if connection is not None:
             await connection.close(SLOW_CONSUMER, "slow consumer: resume with since")
         raise _error(message, "SLOW_CONSUMER") from None
     finally:
-        addresses.release(address)
+        release(context, admission)
         if connection is not None:
             connection.ended()
-
-
-def _values(items: list[Any] | None) -> set[str] | None:
-    if items is None:
-        return None
-    return {item.value if isinstance(item, Enum) else item for item in items}
 
 
 _KEYS = "Only changes that touch one of these keys (`keys` of the change). Null: any; empty: none."
@@ -188,19 +191,7 @@ class Subscription:
         ] = None,
         since: Since = None,
     ) -> AsyncGenerator[LiveChange, None]:
-        wanted_keys, wanted_kinds, wanted_countries = set(keys or []), _values(kinds), _values(countries)
-
-        def wanted(event: ChangeEvent) -> bool:
-            return (
-                event.action in ENTITY_ACTIONS
-                and (keys is None or bool(wanted_keys.intersection(event.keys)))
-                and (wanted_kinds is None or event.kind in wanted_kinds)
-                and (
-                    wanted_countries is None
-                    or bool({_country(event.before), _country(event.after)} & wanted_countries)
-                )
-            )
-
+        wanted = EntityFilter(values_of(keys), values_of(kinds), values_of(countries))
         async for change in _stream(info, since, wanted):
             yield change
 
@@ -220,20 +211,7 @@ class Subscription:
         ] = None,
         since: Since = None,
     ) -> AsyncGenerator[LiveChange, None]:
-        wanted_keys, wanted_types = set(keys or []), _values(types)
-
-        def wanted(event: ChangeEvent) -> bool:
-            return (
-                event.action in RELATIONSHIP_ACTIONS
-                and (keys is None or bool(wanted_keys.intersection(event.keys)))
-                and (
-                    wanted_types is None
-                    or bool(
-                        {_relationship_type(event.before), _relationship_type(event.after)} & wanted_types
-                    )
-                )
-            )
-
+        wanted = RelationshipFilter(values_of(keys), values_of(types))
         async for change in _stream(info, since, wanted):
             yield change
 

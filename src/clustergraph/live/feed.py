@@ -13,9 +13,10 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from clustergraph.cypher.changelog import CHANGES_AFTER, LAST_SEQ
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
@@ -58,26 +59,64 @@ class SlowConsumer(Exception):
     """A subscriber let more events queue up than its bound: it is dropped and may resume with `since`."""
 
 
-@dataclass(eq=False)
-class _Subscriber:
-    limit: int
-    queue: asyncio.Queue[ChangeEvent | None] = field(default_factory=asyncio.Queue)
-    dropped: bool = False
+class Subscriber(Protocol):
+    """Whatever the tail hands each event to, in log order, from its own loop (never awaits)."""
+
+    def offer(self, event: ChangeEvent) -> None: ...
+
+
+class Pending:
+    """A subscriber read by `ChangeFeed.events`: the events offered and not yet read, up to a bound.
+
+    Idle, it holds no buffer and no waiter: both are made when needed (thousands of
+    subscribers sit idle in one process).
+    """
+
+    __slots__ = ("dropped", "events", "limit", "waiter")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.events: deque[ChangeEvent] | None = None
+        self.waiter: asyncio.Future[None] | None = None
+        self.dropped = False
 
     def reset(self) -> None:
         if self.dropped:
-            self.queue = asyncio.Queue()
+            self.events = None
             self.dropped = False
 
     def offer(self, event: ChangeEvent) -> None:
         if self.dropped:
             return
-        if self.queue.qsize() >= self.limit:
-            # The sentinel tells the reader it fell behind; nothing more is queued for it.
+        if self.events is None:
+            self.events = deque()
+        if len(self.events) >= self.limit:
+            # Nothing more is kept for it: once it has read what is here, it learns it fell behind.
             self.dropped = True
-            self.queue.put_nowait(None)
-            return
-        self.queue.put_nowait(event)
+        else:
+            self.events.append(event)
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    async def next(self) -> ChangeEvent | None:
+        """The next event offered, or None once it fell behind (after those kept)."""
+        while not self.events:
+            if self.dropped:
+                return None
+            self.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self.waiter
+            finally:
+                self.waiter = None
+        event = self.events.popleft()
+        if not self.events and not self.dropped:
+            self.events = None
+        return event
+
+    def take(self) -> list[ChangeEvent]:
+        """What it holds, in order; it holds nothing after."""
+        events, self.events = list(self.events or ()), None
+        return events
 
 
 class ChangeFeed:
@@ -87,7 +126,7 @@ class ChangeFeed:
         self.queue_limit = queue_limit
         self.page_size = page_size
         self.position = 0
-        self._subscribers: set[_Subscriber] = set()
+        self._subscribers: set[Subscriber] = set()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._starting = asyncio.Lock()
@@ -106,7 +145,14 @@ class ChangeFeed:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
-    async def _start(self) -> None:
+    def add(self, subscriber: Subscriber) -> None:
+        """From now on `subscriber` is offered every event the tail reads (call `start` first)."""
+        self._subscribers.add(subscriber)
+
+    def discard(self, subscriber: Subscriber) -> None:
+        self._subscribers.discard(subscriber)
+
+    async def start(self) -> None:
         # Polling starts with the first subscriber: a process nobody listens to reads nothing.
         async with self._starting:
             if self._task is None:
@@ -146,31 +192,42 @@ class ChangeFeed:
     async def page(self, after: int) -> list[dict[str, Any]]:
         return await self.graph.read(CHANGES_AFTER, {"after": after, "limit": self.page_size})
 
+    async def replay(self, since: int, kept: Pending) -> AsyncIterator[ChangeEvent]:
+        """Every change after `since`, from the log, until what `kept` holds continues it.
+
+        `kept` must be added before: it keeps what is committed meanwhile, so nothing falls
+        between the log and the live events. If it fell behind, the log is read on instead.
+        """
+        last = since
+        while True:
+            rows = await self.page(last)
+            for row in rows:
+                event = ChangeEvent.from_row(row)
+                last = event.seq
+                yield event
+            if len(rows) < self.page_size:
+                if not kept.dropped:
+                    return
+                kept.reset()
+
     async def events(self, since: int | None = None) -> AsyncIterator[ChangeEvent]:
         """Every change after `since` (from the log), then the live ones; only live ones without it."""
-        await self._start()
-        subscriber = _Subscriber(self.queue_limit)
-        # Registered before the replay, so nothing committed meanwhile falls between the two.
-        self._subscribers.add(subscriber)
+        await self.start()
+        subscriber = Pending(self.queue_limit)
+        # Added before the replay, so nothing committed meanwhile falls between the two.
+        self.add(subscriber)
         try:
             last = self.position if since is None else since
-            replaying = since is not None
-            while replaying:
-                rows = await self.page(last)
-                for row in rows:
-                    event = ChangeEvent.from_row(row)
+            if since is not None:
+                async for event in self.replay(since, subscriber):
                     last = event.seq
                     yield event
-                if len(rows) < self.page_size:
-                    # What queued up during a long replay is in the log too: read on from there.
-                    replaying = subscriber.dropped
-                    subscriber.reset()
             while True:
-                queued = await subscriber.queue.get()
+                queued = await subscriber.next()
                 if queued is None:
                     raise SlowConsumer(last)
                 if queued.seq > last:
                     last = queued.seq
                     yield queued
         finally:
-            self._subscribers.discard(subscriber)
+            self.discard(subscriber)
