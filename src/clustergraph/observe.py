@@ -18,6 +18,16 @@ from clustergraph import metrics
 log = logging.getLogger("clustergraph.requests")
 
 
+def record_operation(scope: Scope, name: str | None, outcome: str, errors: int) -> None:
+    """Leaves one GraphQL operation's name and outcome where the request log and metrics find them.
+
+    The name is the operation's as the client gave it, cut short; never the query text or
+    its variables.
+    """
+    record = {"name": (name or "anonymous")[:100], "outcome": outcome, "errors": errors}
+    scope.setdefault("state", {}).setdefault("graphql_operations", []).append(record)
+
+
 class RequestLog:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -28,6 +28,7 @@ from clustergraph.api.shape import Decline, Shaper, Shapers
 from clustergraph.auth.identity import Role
 from clustergraph.db import query_counter
 from clustergraph.errors import ClusterGraphError, GraphUnavailable, QueryTimeout
+from clustergraph.observe import record_operation
 from clustergraph.settings import Settings
 from clustergraph.translate.bind import request_of, variable_key
 from clustergraph.translate.compile import Compiled, DocumentCache
@@ -35,9 +36,6 @@ from clustergraph.translate.roots import PREPARERS, Prepared, RootField, prepare
 from clustergraph.translate.selection import collect
 
 log = logging.getLogger(__name__)
-
-# Bound plans kept per compiled document (one per distinct set of the values they read).
-PLANS_PER_DOCUMENT = 64
 
 
 @dataclass(frozen=True)
@@ -112,13 +110,7 @@ class CompiledReads:
         operation = compiled.operation
         assert operation is not None
         key: Hashable = ("plan", variable_key(compiled, operation, variables))
-        if key in compiled.memo:
-            return compiled.memo[key]  # type: ignore[no-any-return]
-        plan = self._plan(compiled, variables)
-        if len(compiled.memo) > PLANS_PER_DOCUMENT:
-            compiled.memo.clear()
-        compiled.memo[key] = plan
-        return plan
+        return compiled.remember_plan(key, lambda: self._plan(compiled, variables))  # type: ignore[no-any-return]
 
     def _plan(self, compiled: Compiled, variables: dict[str, Any]) -> BoundPlan | None:
         schema = self.documents.schema
@@ -175,5 +167,4 @@ class CompiledReads:
         # What OperationRecord leaves for the request log and metrics on the executor's path.
         errors = result.errors or []
         outcome = str((errors[0].extensions or {}).get("code")) if errors else "ok"
-        record = {"name": (operation_name or "anonymous")[:100], "outcome": outcome, "errors": len(errors)}
-        context.request.scope.setdefault("state", {}).setdefault("graphql_operations", []).append(record)
+        record_operation(context.request.scope, operation_name, outcome, len(errors))

@@ -10,6 +10,7 @@ from strawberry.types.graphql import OperationType
 
 from clustergraph import graph_version
 from clustergraph.db import current_bookmarks, query_counter
+from clustergraph.observe import record_operation
 
 
 class OperationRecord(SchemaExtension):
@@ -24,14 +25,8 @@ class OperationRecord(SchemaExtension):
         result = self.execution_context.result
         errors = (result.errors if result is not None else None) or []
         codes = [str((e.extensions or {}).get("code")) for e in errors]
-        record = {
-            # The operation's name as the client gave it (what a document may call itself),
-            # cut short; never the query text or its variables.
-            "name": (self.execution_context.operation_name or "anonymous")[:100],
-            "outcome": codes[0] if codes else "ok",
-            "errors": len(errors),
-        }
-        request.scope.setdefault("state", {}).setdefault("graphql_operations", []).append(record)
+        outcome = codes[0] if codes else "ok"
+        record_operation(request.scope, self.execution_context.operation_name, outcome, len(errors))
 
 
 class CypherQueryCount(SchemaExtension):

@@ -31,8 +31,6 @@ from clustergraph.translate.selection import collect
 log = logging.getLogger(__name__)
 
 LIVE_FIELDS = frozenset({"entityChanged", "relationshipChanged"})
-# Plans kept per compiled document (one per distinct set of variables; the explorer's keys vary).
-PLANS_PER_DOCUMENT = 64
 
 
 class LivePlan:
@@ -93,13 +91,7 @@ def live_plan(
     if errors:
         return None
     key: Hashable = ("live", variable_key(compiled, operation.selection_set, bound))
-    plan = compiled.memo.get(key)
-    if plan is None:
-        plan = _plan(compiled, schema, bound)
-        if len(compiled.memo) > PLANS_PER_DOCUMENT:
-            compiled.memo.clear()
-        compiled.memo[key] = plan
-    return plan  # type: ignore[no-any-return]
+    return compiled.remember_plan(key, lambda: _plan(compiled, schema, bound))  # type: ignore[no-any-return]
 
 
 def _plan(compiled: Any, schema: Any, bound: dict[str, Any]) -> LivePlan | None:

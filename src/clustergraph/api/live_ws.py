@@ -30,6 +30,7 @@ from clustergraph.api.subscription import Admission, admit, release, unavailable
 from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.live.bounds import SLOW_CONSUMER, LiveConnection
 from clustergraph.live.feed import ChangeEvent, ChangeFeed, Pending
+from clustergraph.observe import record_operation
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,4 @@ class LiveTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if context.live_connection is not None:
             context.live_connection.ended()
         # What OperationRecord leaves on graphql-core's path, for the request log and metrics.
-        name = (subscriber.plan.name or "anonymous")[:100]
-        record = {"name": name, "outcome": outcome, "errors": 0 if outcome == "ok" else 1}
-        context.request.scope.setdefault("state", {}).setdefault("graphql_operations", []).append(record)
+        record_operation(context.request.scope, subscriber.plan.name, outcome, 0 if outcome == "ok" else 1)

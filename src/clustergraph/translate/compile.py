@@ -69,6 +69,10 @@ def document_key(text: str, operation_name: str | None) -> str:
     return hashlib.sha256(f"{operation_name or ''}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# Plans kept per compiled document (one per distinct set of the variable values they read).
+PLANS_PER_DOCUMENT = 64
+
+
 @dataclass
 class Compiled:
     """One document (and operation name) after parsing and validation."""
@@ -84,6 +88,19 @@ class Compiled:
     @property
     def ok(self) -> bool:
         return self.document is not None and not self.errors
+
+    def remember_plan(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The plan `build` makes for `key` (one per distinct set of the variables it reads), built once.
+
+        The plans of one document are bounded: past PLANS_PER_DOCUMENT they are all let go.
+        """
+        if key in self.memo:
+            return self.memo[key]
+        plan = build()
+        if len(self.memo) > PLANS_PER_DOCUMENT:
+            self.memo.clear()
+        self.memo[key] = plan
+        return plan
 
 
 class DocumentCache:
