@@ -1,10 +1,14 @@
+import os
 import re
 import socket
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from clustergraph.location import GraphLocation
 from clustergraph.neo4j_local import NEO4J_VERSION, LocalServer, Neo4jLocalError
 from clustergraph.paths import PROJECT_ROOT
 
@@ -54,3 +58,53 @@ def test_start_explains_a_refused_download(tmp_path: Path) -> None:
     with pytest.raises(Neo4jLocalError, match="Maven could not fetch Neo4j"):
         server.start(timeout=5)
     assert not (server.runtime_dir / ".complete").exists()
+
+
+def test_a_stale_pid_file_naming_another_process_is_not_taken_for_the_server(tmp_path: Path) -> None:
+    # After a crash the pid in run/neo4j.pid may belong to anything, another Neo4j included.
+    bystander = subprocess.Popen(["sleep", "60"])
+    try:
+        server = LocalServer(home=tmp_path / "home", cache_dir=tmp_path / "cache")
+        server.pid_file.parent.mkdir(parents=True)
+        server.pid_file.write_text(f"{bystander.pid}\n")
+        assert server.pid() is None
+        assert not server.pid_file.exists()
+        server.pid_file.write_text(f"{bystander.pid}\n")
+        assert server.stop() is False
+        assert bystander.poll() is None, "stop() signalled a process that is not this home's server"
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+def test_stop_leaves_the_server_of_another_home_running(
+    tmp_path: Path, location: GraphLocation, local_server: LocalServer | None
+) -> None:
+    if local_server is None:
+        pytest.skip("the managed local Neo4j is not in use")
+    other = LocalServer(
+        home=tmp_path / "other", cache_dir=local_server.cache_dir, bolt_port=local_server.bolt_port
+    )
+    # The suite's server is alive; a home that never started one must not reach it.
+    other.pid_file.parent.mkdir(parents=True)
+    other.pid_file.write_text(f"{local_server.pid()}\n")
+    assert other.stop() is False
+    assert local_server.pid() is not None and local_server.bolt_answers()
+
+
+def test_cli_stop_says_when_nothing_ran(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "CLUSTERGRAPH_HOME": str(tmp_path / "nothing-here"),
+        "CLUSTERGRAPH_BOLT_PORT": "17999",
+    }
+    env.pop("NEO4J_URI", None)
+    env["CLUSTERGRAPH_USE_DOCKER"] = "never"
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("clustergraph")), "neo4j", "stop"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No Neo4j was running" in result.stdout and str(tmp_path / "nothing-here") in result.stdout

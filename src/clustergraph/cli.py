@@ -76,8 +76,17 @@ def neo4j_stop() -> None:
     settings = get_settings()
     if graph_location.choose_origin(settings) != "local":
         _fail("Neo4j is not managed by clustergraph here (NEO4J_URI is set or Docker runs it).")
-    graph_location.local_server(settings).stop()
-    click.echo("Neo4j stopped")
+    server = graph_location.local_server(settings)
+    try:
+        stopped = server.stop()
+    except Neo4jLocalError as error:
+        _fail(str(error))
+        return
+    if stopped:
+        click.echo(f"Neo4j stopped ({server.home})")
+    else:
+        # Stopping a stopped server succeeds, but say so: a wrong home or port is the usual cause.
+        click.echo(f"No Neo4j was running from {server.home} (under CLUSTERGRAPH_HOME): nothing to stop")
 
 
 @neo4j.command("status")

@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -42,6 +43,10 @@ class LocalServer:
     pagecache: str = "256m"
     java_home: Path | None = None
     maven_args: tuple[str, ...] = ()  # e.g. ("-s", "mirror-settings.xml") behind a company mirror
+
+    def __post_init__(self) -> None:
+        # The server is recognised by the absolute config path on its command line.
+        object.__setattr__(self, "home", self.home.expanduser().absolute())
 
     @property
     def runtime_dir(self) -> Path:
@@ -183,15 +188,25 @@ class LocalServer:
 
     # -- lifecycle ---------------------------------------------------------------
 
+    @property
+    def pid_file(self) -> Path:
+        return self.home / "run" / "neo4j.pid"
+
     def pid(self) -> int | None:
-        """The server's process id while it runs."""
-        pid_file = self.home / "run" / "neo4j.pid"
+        """The process id of this home's server while it runs.
+
+        A pid file outlives a crash and its number may be reused by any process, another
+        Neo4j included, so the pid counts only when that process was started with this
+        home's configuration; a stale file is removed.
+        """
         try:
-            pid = int(pid_file.read_text().strip())
-            os.kill(pid, 0)
-        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+            pid = int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
             return None
-        return pid
+        if _runs_with_config(pid, self.conf_dir):
+            return pid
+        self.pid_file.unlink(missing_ok=True)
+        return None
 
     def bolt_answers(self, timeout: float = 3.0) -> bool:
         try:
@@ -235,12 +250,25 @@ class LocalServer:
             f"Neo4j did not answer on {self.uri} within {timeout:.0f} s; its log says:\n{self.log_tail()}"
         )
 
-    def stop(self) -> None:
-        if self.pid() is None:
-            return
-        result = self._launcher("stop")
-        if result.returncode != 0:
-            raise Neo4jLocalError(f"Neo4j did not stop:\n{_tail(result.stdout + result.stderr)}")
+    def stop(self, timeout: float = 120.0) -> bool:
+        """Stop this home's server; False when none was running.
+
+        The checked pid is signalled directly rather than through the launcher, which
+        would trust the pid file alone.
+        """
+        pid = self.pid()
+        if pid is None:
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _runs_with_config(pid, self.conf_dir):
+            if time.monotonic() > deadline:
+                raise Neo4jLocalError(
+                    f"Neo4j (pid {pid}) did not stop within {timeout:.0f} s; its log says:\n{self.log_tail()}"
+                )
+            time.sleep(0.2)
+        self.pid_file.unlink(missing_ok=True)
+        return True
 
     def log_tail(self, lines: int = 20) -> str:
         for candidate in (self.log_file, self.home / "logs" / "console.log"):
@@ -297,6 +325,24 @@ def java_major_version(java: Path) -> int | None:
         return None
     major = int(match.group(1))
     return int(match.group(2) or 0) if major == 1 else major
+
+
+def _runs_with_config(pid: int, conf_dir: Path) -> bool:
+    """Whether process `pid` is alive and is a Neo4j started with `conf_dir`."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return False  # another user's process: not ours to manage
+    if not Path("/proc/self").exists():
+        return True  # no procfs (macOS): the liveness check is all there is
+    try:
+        # Empty for a zombie: exited, not yet reaped.
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return any(f"--config-dir={path}".encode() in args for path in {conf_dir, conf_dir.resolve()})
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
