@@ -3,13 +3,15 @@
 `redis_server()` starts Debian's `redis-server` on a free loopback port (no persistence,
 in a temporary folder) and stops it after; `replicas()` starts N `clustergraph serve`
 processes, each as an operator would run it, all on the test suite's Neo4j through the
-routing `neo4j://` scheme. Both are context managers, so tests (and later features:
+routing `neo4j://` scheme; `proxy()` puts Debian's nginx with the deployment's own
+`deploy/nginx.conf` in front of them. Both are context managers, so tests (and later features:
 anything that must hold across replicas) can combine them freely.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -25,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from clustergraph.location import GraphLocation
+from clustergraph.paths import PROJECT_ROOT
 from tests.support import free_port
 
 
@@ -144,3 +147,63 @@ def replicas(
                 except subprocess.TimeoutExpired:
                     replica.process.kill()
                     replica.process.wait(timeout=10)
+
+
+def proxy_config(text: str, upstreams: list[str], port: int, folder: Path) -> str:
+    """deploy/nginx.conf as it runs here: these replicas instead of Docker's service name,
+    this port, and its files in `folder` (nginx's built-in paths need root)."""
+    servers = "".join(
+        f"    server {url.removeprefix('http://')} max_fails=1 fail_timeout=5s;\n" for url in upstreams
+    )
+    text, found = re.subn(r"^ *server clustergraph:8000[^;]*;\n", servers, text, flags=re.M)
+    assert found == 1, "deploy/nginx.conf no longer names the replicas as `server clustergraph:8000`"
+    text = text.replace("listen 8080;", f"listen 127.0.0.1:{port};")
+    files = "".join(
+        f"  {name}_temp_path {folder / name};\n"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return text.replace("http {\n", f"http {{\n  access_log {folder / 'access.log'};\n{files}", 1)
+
+
+@contextmanager
+def proxy(upstreams: list[str]) -> Iterator[str]:
+    """nginx with deploy/nginx.conf in front of these replicas; yields its URL."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise RuntimeError("nginx is not installed: scripts/test installs it (Debian's nginx)")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="clustergraph-proxy-") as name:
+        folder = Path(name)
+        conf = folder / "nginx.conf"
+        conf.write_text(
+            proxy_config((PROJECT_ROOT / "deploy/nginx.conf").read_text(), upstreams, port, folder)
+        )
+        directives = f"daemon off; pid {folder / 'nginx.pid'}; error_log {folder / 'error.log'};"
+        process = subprocess.Popen(
+            [binary, "-p", str(folder), "-c", str(conf), "-g", directives],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while not _listens(port):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    errors = (
+                        process.stderr.read().decode()
+                        if process.stderr and process.poll() is not None
+                        else ""
+                    )
+                    raise RuntimeError(f"nginx did not start on port {port}: {errors}")
+                time.sleep(0.05)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _listens(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,102 @@
+"""The deployment's reverse proxy (deploy/nginx.conf, run by Debian's nginx) in front of two
+replicas: what a client of `deploy/docker-compose.yml` meets.
+
+Requests are spread over both replicas, and live subscriptions pass through it: a WebSocket
+upgrades, and server-sent events arrive as they happen rather than when the stream ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from clustergraph.auth.identity import Role
+from clustergraph.auth.keys import create_key
+from clustergraph.db import Graph
+from clustergraph.location import GraphLocation
+from tests.cluster import Replica, proxy, replicas
+from tests.live_clients import sse_events, ws_client
+from tests.support import reset_graph
+
+pytestmark = pytest.mark.slow
+
+ORG = "organisation:steinbeis-europa-zentrum"
+RENAME = """mutation($name: String!) {
+  updateEntity(key: "organisation:steinbeis-europa-zentrum", properties: {name: $name}, sources: ["source:s6"]) { name }
+}"""
+ENTITY_CHANGED = (
+    """subscription { entityChanged(keys: ["organisation:steinbeis-europa-zentrum"]) { sequence after } }"""
+)
+
+
+@pytest.fixture(scope="module")
+def pair(location: GraphLocation, graph: Graph) -> Iterator[list[Replica]]:
+    with replicas(location, 2, CLUSTERGRAPH_LIVE_POLL_INTERVAL="0.2") as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def front(pair: list[Replica]) -> Iterator[str]:
+    with proxy([replica.url for replica in pair]) as url:
+        yield url
+
+
+@pytest.fixture
+async def editor(graph: Graph) -> AsyncIterator[str]:
+    token = (await create_key(graph, "proxy-test", Role.EDITOR)).token
+    try:
+        yield token
+    finally:
+        await reset_graph(graph)
+
+
+async def rename(front: str, token: str, name: str) -> None:
+    async with httpx.AsyncClient(base_url=front, timeout=60) as http:
+        response = await http.post(
+            "/graphql",
+            json={"query": RENAME, "variables": {"name": name}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert response.json()["data"]["updateEntity"]["name"] == name, response.text
+
+
+def requests_answered(replica: Replica) -> float:
+    """The replica's own count of answered GraphQL requests, from its /metrics."""
+    text = httpx.get(f"{replica.url}/metrics", timeout=10).text
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("clustergraph_http_requests_total{") and 'path="/graphql"' in line
+    )
+
+
+async def test_the_proxy_spreads_requests_over_both_replicas(front: str, pair: list[Replica]) -> None:
+    before = [requests_answered(replica) for replica in pair]
+    async with httpx.AsyncClient(base_url=front, timeout=30) as http:
+        for _ in range(20):
+            response = await http.post("/graphql", json={"query": "{ __typename }"})
+            assert response.json()["data"] == {"__typename": "Query"}
+    served = [requests_answered(replica) - seen for replica, seen in zip(pair, before, strict=True)]
+    assert sum(served) == 20 and min(served) > 0, served
+
+
+async def test_a_websocket_subscription_through_the_proxy_gets_the_change(front: str, editor: str) -> None:
+    async with ws_client(front) as client:
+        await client.subscribe(ENTITY_CHANGED)
+        await asyncio.sleep(0.5)
+        await rename(front, editor, "Renamed behind the proxy")
+        (event,) = await client.events(1)
+    assert event["after"]["name"] == "Renamed behind the proxy"
+
+
+async def test_server_sent_events_pass_the_proxy_as_they_happen(front: str, editor: str) -> None:
+    async with sse_events(front, ENTITY_CHANGED) as payloads:
+        await asyncio.sleep(0.5)
+        await rename(front, editor, "Streamed through the proxy")
+        # The stream stays open: the event must come through before it ends.
+        payload: dict[str, Any] = await asyncio.wait_for(anext(aiter(payloads)), 20)
+    assert payload["data"]["entityChanged"]["after"]["name"] == "Streamed through the proxy"
