@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import AsyncExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -83,11 +84,14 @@ async def writes(url: str, token: str, count: int, writers: int = 2) -> None:
     async def one(worker: int) -> None:
         async with httpx.AsyncClient(base_url=url, timeout=60) as client:
             for i in range(worker, count, writers):
-                await client.post(
+                response = await client.post(
                     "/graphql",
                     json={"query": RENAME % ORG, "variables": {"n": f"Bench {i}"}},
                     headers={"Authorization": f"Bearer {token}"},
                 )
+                # Every write must be acknowledged, or "nothing lost" would count too few.
+                if "errors" in response.json():
+                    raise SystemExit(f"write {i} refused: {response.text}")
 
     await asyncio.gather(*(one(w) for w in range(writers)))
 
@@ -119,6 +123,31 @@ async def idle_memory(url: str, pid: int, subscribers: int, per_connection: int)
     after = rss_mb(pid)
     for socket in sockets:
         await socket.close()
+    return before, after
+
+
+async def idle_sse_memory(url: str, pid: int, subscribers: int) -> tuple[float, float]:
+    """RSS before and after `subscribers` idle GraphQL-over-SSE streams, one connection each."""
+    await asyncio.sleep(1)
+    before = rss_mb(pid)
+    limits = httpx.Limits(max_connections=subscribers + 1)
+    async with (
+        httpx.AsyncClient(timeout=httpx.Timeout(60), limits=limits) as client,
+        AsyncExitStack() as streams,
+    ):
+        for _ in range(subscribers):
+            response = await streams.enter_async_context(
+                client.stream(
+                    "POST",
+                    url + "/graphql",
+                    json={"query": SUBSCRIBE, "variables": {}},
+                    headers={"Accept": "text/event-stream"},
+                )
+            )
+            if response.status_code != 200:
+                raise SystemExit(f"SSE subscription refused: {response.status_code}")
+        await asyncio.sleep(3)
+        after = rss_mb(pid)
     return before, after
 
 
@@ -164,6 +193,15 @@ async def no_loss(urls: list[str], token: str, graph: Graph, count: int, subscri
     }
 
 
+def idle_figures(count: int, before: float, after: float) -> dict[str, float]:
+    return {
+        "count": count,
+        "rss_before_mb": round(before, 1),
+        "rss_after_mb": round(after, 1),
+        "extra_mb": round(after - before, 1),
+    }
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
@@ -175,6 +213,8 @@ async def main() -> None:
     )
     parser.add_argument("--latency-writes", type=int, default=200)
     parser.add_argument("--idle", type=int, default=5000)
+    parser.add_argument("--idle-ws-connections", type=int, default=1000, help="one subscription each")
+    parser.add_argument("--idle-sse", type=int, default=1000)
     parser.add_argument("--writes", type=int, default=1000)
     parser.add_argument("--subscribers", type=int, default=20)
     args = parser.parse_args()
@@ -202,6 +242,8 @@ async def main() -> None:
         one = await latency(a, a, token, args.latency_writes)
         two = await latency(b, a, token, args.latency_writes)
         before, after = await idle_memory(a, processes[0].pid, args.idle, 100)
+        ws_alone = await idle_memory(a, processes[0].pid, args.idle_ws_connections, 1)
+        sse_alone = await idle_sse_memory(a, processes[0].pid, args.idle_sse)
         loss = await no_loss([a, b], token, graph, args.writes, args.subscribers)
         print(
             json.dumps(
@@ -222,6 +264,10 @@ async def main() -> None:
                         "rss_after_mb": round(after, 1),
                         "extra_mb": round(after - before, 1),
                     },
+                    "idle_websockets_one_subscription_each": idle_figures(
+                        args.idle_ws_connections, *ws_alone
+                    ),
+                    "idle_sse_streams": idle_figures(args.idle_sse, *sse_alone),
                     "reconnecting": loss,
                 },
                 indent=2,
