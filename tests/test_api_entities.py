@@ -97,6 +97,41 @@ async def test_aliases_with_different_arguments_and_fragments(gql: Any) -> None:
     assert entity["__typename"] == "Project"
 
 
+async def test_aliases_of_one_field_with_different_selections_each_get_their_own(gql: Any) -> None:
+    # Each response key has its own entry in the answer's Cypher map, scalars included.
+    body = await gql(
+        """{ entity(key: "project:clusters-cord") { label: name code: countryCode name countryCode
+             ... on Project { partners(first: 2) {
+               named: edges { cursor node { name } }
+               keyed: edges { role other: node { key } }
+               nodes { key } alsoNodes: nodes { label: name }
+               pageInfo { endCursor } } } } }"""
+    )
+    project = body["data"]["entity"]
+    assert (
+        project["label"] == project["name"] == "Clusters-Cord" and project["code"] == project["countryCode"]
+    )
+    partners = project["partners"]
+    keys = [node["key"] for node in partners["nodes"]]
+    assert len(keys) == 2
+    assert [edge["other"]["key"] for edge in partners["keyed"]] == keys
+    assert [set(edge) for edge in partners["named"]] == [{"cursor", "node"}] * 2
+    assert [set(edge) for edge in partners["keyed"]] == [{"role", "other"}] * 2
+    assert partners["named"][-1]["cursor"] == partners["pageInfo"]["endCursor"]
+    names = [edge["node"]["name"] for edge in partners["named"]]
+    assert [node["label"] for node in partners["alsoNodes"]] == names
+
+
+async def test_page_info_without_items_knows_what_follows(gql: Any) -> None:
+    body = await gql(
+        """{ entity(key: "project:clustrat") { ... on Project {
+             partners(first: 5) { totalCount pageInfo { hasNextPage endCursor } } } } }"""
+    )
+    page = body["data"]["entity"]["partners"]
+    assert page["totalCount"] == 18 and page["pageInfo"]["hasNextPage"] is True
+    assert page["pageInfo"]["endCursor"] is not None
+
+
 async def test_pages_follow_their_cursors(gql: Any) -> None:
     query = """query ($after: String) { entity(key: "project:clustrat") { ... on Project {
         partners(first: 5, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { key } } } } } }"""

@@ -48,6 +48,16 @@ async def test_aliases(http: httpx.AsyncClient, settings: Settings) -> None:
     assert ok.status_code == 200 and "errors" not in ok.json()
 
 
+async def test_an_alias_may_not_start_with_two_underscores(http: httpx.AsyncClient) -> None:
+    # Answers keep what derived fields are computed from under `__` keys: no alias may take one.
+    response = await http.post(
+        "/graphql", json={"query": f'{{ entity(key: "{BESKIDY}") {{ __kind: name }} }}'}
+    )
+    assert response.status_code == 400, response.text
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED" and "`__kind`" in error["message"]
+
+
 async def test_aliases_hidden_in_fragments_count(http: httpx.AsyncClient, settings: Settings) -> None:
     fragment = "fragment F on Query { " + " ".join(f"b{i}: __typename" for i in range(20)) + " }"
     query = "{ ...F x: clusters { ... on ClusterListConnection { ...G } } } " + fragment

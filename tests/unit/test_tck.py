@@ -52,6 +52,18 @@ DOCUMENTS: dict[str, tuple[str, dict[str, Any]]] = {
         "more: members(first: 5) { nodes { key } } } } }",
         {},
     ),
+    "entity-aliased-edges-and-scalars": (
+        f'{{ entity(key: "{BESKIDY}") {{ label: name code: countryCode ... on Cluster {{ members {{ '
+        "named: edges { node { name } } keyed: edges { role other: node { key } } "
+        "nodes { key } alsoNodes: nodes { name } } } } }",
+        {},
+    ),
+    "cooperation-paths-aliased": (
+        '{ cooperationPaths(from: "organisation:upper-austrian-chamber-of-commerce", '
+        'to: "cluster:euroregion-beskidy", maxHops: 3) { hops: length countries '
+        "keys: nodes { key } names: nodes { name } edges { type } } }",
+        {},
+    ),
     "entity-skip-true": (
         f'query ($s: Boolean!) {{ entity(key: "{BESKIDY}") {{ key name @skip(if: $s) }} }}',
         {"s": True},

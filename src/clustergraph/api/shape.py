@@ -56,6 +56,12 @@ def _by_response_key(row: Any, key: str) -> Any:
     return row.get(key)
 
 
+def _localized_names(row: Any, key: str) -> Any:
+    if not isinstance(row, dict):
+        raise Decline
+    return types.localized(row.get(key))
+
+
 def _connection(row: Any, key: str) -> Any:
     if not isinstance(row, dict):
         raise Decline
@@ -69,6 +75,7 @@ _KEYED_RESOLVERS: dict[Callable[..., Any], Reader] = {
     types.connection_field: _connection,
     types.typed_relationships: _connection,
     types.claims_field: _by_response_key,
+    types.localized_names: _localized_names,
 }
 
 
@@ -86,7 +93,7 @@ def reader_of(field: GraphQLField) -> Reader | None:
     keyed = _KEYED_RESOLVERS.get(wrapped)
     if keyed is not None:
         return keyed
-    # A plain function of its parent (`lambda root: root["_kind"]`), with no arguments,
+    # A plain function of its parent (`lambda root: root["__kind"]`), with no arguments,
     # no info, and nothing to await.
     parent = resolver.root_parameter or resolver.parent_parameter
     if (
@@ -185,8 +192,8 @@ class Shapers:
         raise Decline
 
     def runtime_type(self, abstract: GraphQLAbstractType, value: Any) -> GraphQLObjectType:
-        # Entities name their type in `_kind` (what their is_type_of checks).
-        name = value.get("_kind") if isinstance(value, dict) else None
+        # Entities name their type in `__kind` (what their is_type_of checks).
+        name = value.get("__kind") if isinstance(value, dict) else None
         schema = self.request.schema
         runtime = schema.get_type(name) if isinstance(name, str) else None
         if not isinstance(runtime, GraphQLObjectType) or not schema.is_sub_type(abstract, runtime):

@@ -1,8 +1,9 @@
 """The schema's types: plain Strawberry classes, each field tagged with how it maps onto the graph.
 
 Resolvers here only read what the root field's single Cypher query already returned
-(a nested dict per entity): scalars under their Python name, every other field under
-its response key (so aliases with different arguments never collide).
+(a nested dict per entity): every selected field under its response key (`stored`), so
+aliases with different arguments or selections never collide, and what derived fields
+are computed from (kind, key, page bounds, a relationship's type) under `__` keys.
 """
 
 from __future__ import annotations
@@ -64,6 +65,17 @@ def graph(spec: GraphSpec) -> dict[str, GraphSpec]:
 
 def by_response_key(root: strawberry.Parent[Row], info: Info) -> Any:
     return root.get(str(info.path.key))
+
+
+def stored(**options: Any) -> Any:
+    """A field whose value the root field's Cypher stored under the field's response key."""
+    return strawberry.field(resolver=by_response_key, **options)
+
+
+def internal(under: str, **options: Any) -> Any:
+    """A field read from what every answer of its type carries under `__<under>`."""
+    key = f"__{under}"
+    return strawberry.field(resolver=lambda root: root[key], metadata=graph(Derived()), **options)  # type: ignore[misc]
 
 
 def connection_field(
@@ -168,36 +180,41 @@ class Node:
     id: strawberry.ID = strawberry.field(  # type: ignore[assignment]
         description="Global id; `node(id:)` fetches it.",
         metadata=graph(Derived()),
-        resolver=lambda root: global_id(root["_kind"], root["key"]),  # type: ignore[misc]
+        resolver=lambda root: global_id(root["__kind"], root["__key"]),  # type: ignore[misc]
     )
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
-        return isinstance(obj, dict) and obj.get("_kind") == cls.__name__
+        return isinstance(obj, dict) and obj.get("__kind") == cls.__name__
 
 
-def _names(root: strawberry.Parent[Row]) -> list[LocalizedName]:
+def localized(stored_names: list[str] | None) -> list[LocalizedName]:
+    """Names as the graph stores them (`pl:Nazwa`), one per language."""
     names = []
-    for entry in root.get("names") or []:
+    for entry in stored_names or []:
         language, _, value = entry.partition(":")
         names.append(LocalizedName(language=language, value=value))
     return names
 
 
+def localized_names(root: strawberry.Parent[Row], info: Info) -> list[LocalizedName]:
+    return localized(root.get(str(info.path.key)))
+
+
 def _kind(root: strawberry.Parent[Row]) -> Kind:
-    return Kind(root["_kind"])
+    return Kind(root["__kind"])
 
 
 @strawberry.interface(description="Anything the graph holds facts about.")
 class Entity(Node):
-    key: str = strawberry.field(description="Stable key, such as `cluster:euroregion-beskidy`.")
-    name: str = strawberry.field(description="The name in its original language.")
+    key: str = stored(description="Stable key, such as `cluster:euroregion-beskidy`.")
+    name: str = stored(description="The name in its original language.")
     names: list[LocalizedName] = strawberry.field(
-        resolver=_names,
+        resolver=localized_names,
         description="The name in each language a source gives.",
         metadata=graph(Property("names", True)),
     )
-    aliases: list[str] = strawberry.field(
+    aliases: list[str] = stored(
         description="Other names: acronyms, spellings, names of duplicates merged into it.",
         metadata=graph(Property("aliases", True)),
     )
@@ -206,24 +223,24 @@ class Entity(Node):
         description="Which kind of entity it is (its `__typename`).",
         metadata=graph(Derived()),
     )
-    country_code: str | None = strawberry.field(
+    country_code: str | None = stored(
         description="ISO 3166-1 alpha-2 code of its country, where it has one.",
         metadata=graph(Property("country")),
     )
     country: Annotated[Country, strawberry.lazy("clustergraph.api.types")] | None = strawberry.field(
         resolver=by_response_key, description="Its country, where it has one.", metadata=graph(CountryOf())
     )
-    description: str | None = strawberry.field(
+    description: str | None = stored(
         description="Free text about it, written from its sources; null when none was recorded."
     )
-    url: str | None = strawberry.field(
+    url: str | None = stored(
         description="Its web page (for a Source, the page itself): an http(s) URL; null when none is known."
     )
-    synthetic: bool | None = strawberry.field(
+    synthetic: bool | None = stored(
         description="True for the generated test network (`clustergraph synth`), stated by no real source; "
         "null for sourced data."
     )
-    merged_keys: list[str] = strawberry.field(
+    merged_keys: list[str] = stored(
         description="Keys of duplicates merged into this entity; `entity(key:)` finds it by them too.",
         metadata=graph(Property("mergedKeys", True)),
     )
@@ -250,25 +267,25 @@ class Entity(Node):
 
 @strawberry.type(description="A relationship seen from one of its ends, with its properties.")
 class RelationshipEdge:
-    cursor: str = strawberry.field(description=docs.CURSOR, metadata=graph(Derived()))
+    cursor: str = internal("cursor", description=docs.CURSOR)
     type: RelationshipType = strawberry.field(  # type: ignore[valid-type]
-        resolver=lambda root: root["_type"],  # type: ignore[misc]
+        resolver=lambda root: root["__type"],  # type: ignore[misc]
         description=docs.RELATIONSHIP_TYPE,
         metadata=graph(Derived()),
     )
     direction: RelationshipDirection = strawberry.field(  # type: ignore[valid-type]
-        resolver=lambda root: Direction(root["_direction"]),  # type: ignore[misc]
+        resolver=lambda root: Direction(root["__direction"]),  # type: ignore[misc]
         metadata=graph(Derived()),
         description="OUT when the relationship points from the entity asked about to `node`.",
     )
     node: Entity = strawberry.field(
         resolver=by_response_key, description="The entity at the other end.", metadata=graph(EdgeNode())
     )
-    role: str | None = strawberry.field(description=docs.ROLE)
-    partner_number: int | None = strawberry.field(description=docs.PARTNER_NUMBER)
-    via: str | None = strawberry.field(description=docs.VIA)
-    project: str | None = strawberry.field(description=docs.PROJECT)
-    since: str | None = strawberry.field(description=docs.SINCE)
+    role: str | None = stored(description=docs.ROLE)
+    partner_number: int | None = stored(description=docs.PARTNER_NUMBER)
+    via: str | None = stored(description=docs.VIA)
+    project: str | None = stored(description=docs.PROJECT)
+    since: str | None = stored(description=docs.SINCE)
     sources: list[Annotated[Source, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
         resolver=by_response_key,
         description=docs.RELATIONSHIP_SOURCES,
@@ -278,11 +295,9 @@ class RelationshipEdge:
 
 @strawberry.type(description="A page of relationships.")
 class RelationshipConnection:
-    total_count: int = strawberry.field(
-        description="How many relationships match, over all pages.", metadata=graph(Derived())
-    )
-    page_info: PageInfo = strawberry.field(description=docs.PAGE_INFO, metadata=graph(Derived()))
-    edges: list[RelationshipEdge] = strawberry.field(
+    total_count: int = internal("total", description="How many relationships match, over all pages.")
+    page_info: PageInfo = internal("page_info", description=docs.PAGE_INFO)
+    edges: list[RelationshipEdge] = stored(
         description="This page's relationships with their properties and the entity at the other end."
     )
     nodes: list[Entity] = strawberry.field(
@@ -325,7 +340,7 @@ def _typed_connection(kind: Kind) -> type:
             (RelationshipConnection,),
             {
                 "__annotations__": {"edges": list[edge], "nodes": list[node]},  # type: ignore[valid-type]
-                "edges": strawberry.field(
+                "edges": stored(
                     description=f"This page's relationships with their properties and the {kind.value} "
                     "at the other end."
                 ),
@@ -344,17 +359,13 @@ def _typed_connection(kind: Kind) -> type:
 
 @strawberry.type(description="A value one source states about an entity.")
 class Claim:
-    property: str = strawberry.field(
+    property: str = stored(
         description="What the value is of, in camelCase, such as `totalBudget` or `partnerCount` "
         "(also properties the entity itself does not have)."
     )
-    value: str = strawberry.field(
-        description="The value as the source states it, as text, such as `1358494.68`."
-    )
-    unit: str | None = strawberry.field(
-        description="The unit of `value`, such as `EUR`; null for a count or text."
-    )
-    note: str | None = strawberry.field(
+    value: str = stored(description="The value as the source states it, as text, such as `1358494.68`.")
+    unit: str | None = stored(description="The unit of `value`, such as `EUR`; null for a count or text.")
+    note: str | None = stored(
         description="What the source says of the value, or how it differs from other sources; null when nothing."
     )
     source: Annotated[Source, strawberry.lazy("clustergraph.api.types")] = strawberry.field(
@@ -366,7 +377,7 @@ class Claim:
 
 @strawberry.type(description="An actor that shares at least one project with another.")
 class PartnerEdge:
-    cursor: str = strawberry.field(description=docs.CURSOR, metadata=graph(Derived()))
+    cursor: str = internal("cursor", description=docs.CURSOR)
     node: Entity = strawberry.field(
         resolver=by_response_key,
         description="The partner: a cluster or organisation in a project with this entity (each a partner, "
@@ -380,11 +391,9 @@ class PartnerEdge:
 
 @strawberry.type(description="A page of partners.")
 class PartnerConnection:
-    total_count: int = strawberry.field(
-        description="How many partners, over all pages.", metadata=graph(Derived())
-    )
-    page_info: PageInfo = strawberry.field(description=docs.PAGE_INFO, metadata=graph(Derived()))
-    edges: list[PartnerEdge] = strawberry.field(
+    total_count: int = internal("total", description="How many partners, over all pages.")
+    page_info: PageInfo = internal("page_info", description=docs.PAGE_INFO)
+    edges: list[PartnerEdge] = stored(
         description="This page's partners, each once, by name and then key, with the projects shared."
     )
     nodes: list[Entity] = strawberry.field(resolver=by_response_key, description=docs.NODES)
@@ -439,7 +448,7 @@ class Cluster(Entity):
 
 @strawberry.type(description="A transnational grouping of clusters of one sector.")
 class MetaCluster(Entity):
-    status: str | None = strawberry.field(
+    status: str | None = stored(
         description="`formed` or `proposed` (in a project: see `projects`); null when no source says."
     )
     sectors: RelationshipConnection = related("IN_SECTOR", direction=_OUT, description="Its sector.")
@@ -454,10 +463,8 @@ class MetaCluster(Entity):
 
 @strawberry.type(description="An organisation: agency, chamber, company, association, research body.")
 class Organisation(Entity):
-    acronym: str | None = strawberry.field(description=docs.ACRONYM)
-    address: str | None = strawberry.field(
-        description="Its postal address as a source gives it; null when none does."
-    )
+    acronym: str | None = stored(description=docs.ACRONYM)
+    address: str | None = stored(description="Its postal address as a source gives it; null when none does.")
     projects: RelationshipConnection = related(
         "PARTNER_IN", direction=_OUT, description="Projects it is a partner of (edge: role, partnerNumber)."
     )
@@ -489,7 +496,7 @@ class Organisation(Entity):
 
 @strawberry.type(description="A person.")
 class Person(Entity):
-    title: str | None = strawberry.field(description="Form of address or title as the source gives it.")
+    title: str | None = stored(description="Form of address or title as the source gives it.")
     represents: RelationshipConnection = related(
         "REPRESENTS", direction=_OUT, description="Clusters and organisations the person represents."
     )
@@ -516,19 +523,17 @@ class Sector(Entity):
 
 @strawberry.type(description="A funded cooperation project.")
 class Project(Entity):
-    acronym: str | None = strawberry.field(description=docs.ACRONYM)
-    start_date: str | None = strawberry.field(description=f"When it started. {docs.DATE}")
-    end_date: str | None = strawberry.field(description=f"When it ended (or ends). {docs.DATE}")
-    duration_months: int | None = strawberry.field(
-        description="How long it runs, in months, as its programme states."
-    )
-    priority: str | None = strawberry.field(
+    acronym: str | None = stored(description=docs.ACRONYM)
+    start_date: str | None = stored(description=f"When it started. {docs.DATE}")
+    end_date: str | None = stored(description=f"When it ended (or ends). {docs.DATE}")
+    duration_months: int | None = stored(description="How long it runs, in months, as its programme states.")
+    priority: str | None = stored(
         description="The priority (axis) of its programme it is funded under, as the programme names it."
     )
-    area_of_intervention: str | None = strawberry.field(
+    area_of_intervention: str | None = stored(
         description="The programme's area of intervention it belongs to, as the programme names it."
     )
-    website: str | None = strawberry.field(
+    website: str | None = stored(
         description="The project's own web site; `url` is the page a source keeps about it, where known."
     )
     programme: Programme | None = related_one(
@@ -559,21 +564,21 @@ class Project(Entity):
 
 @strawberry.type(description="A funding programme.")
 class Programme(Entity):
-    acronym: str | None = strawberry.field(description=docs.ACRONYM)
+    acronym: str | None = stored(description=docs.ACRONYM)
     projects: RelationshipConnection = related("FUNDED_BY", direction=_IN, description="Projects it funds.")
 
 
 @strawberry.type(description="A meeting, conference or other event.")
 class Event(Entity):
-    start_date: str | None = strawberry.field(description=f"When it began. {docs.DATE}")
-    end_date: str | None = strawberry.field(
+    start_date: str | None = stored(description=f"When it began. {docs.DATE}")
+    end_date: str | None = stored(
         description=f"When it ended (the same day for a one-day event). {docs.DATE}"
     )
-    topics: list[str] = strawberry.field(
+    topics: list[str] = stored(
         description="The topics of its programme as its sources list them; empty when none are known.",
         metadata=graph(Property("topics", True)),
     )
-    participants_over: int | None = strawberry.field(description="More than this many people took part.")
+    participants_over: int | None = stored(description="More than this many people took part.")
     project: Project | None = related_one(
         "EVENT_OF", direction=_OUT, description="The project it belongs to."
     )
@@ -589,7 +594,7 @@ class Event(Entity):
 
 @strawberry.type(description="A country.")
 class Country(Entity):
-    code: str = strawberry.field(description="ISO 3166-1 alpha-2 code.")
+    code: str = stored(description="ISO 3166-1 alpha-2 code.")
     regions: RelationshipConnection = related(
         "IN_COUNTRY", direction=_IN, targets=(Kind.REGION,), description="Its regions."
     )
@@ -600,7 +605,7 @@ class Country(Entity):
 
 @strawberry.type(description="A NUTS region.")
 class Region(Entity):
-    nuts_level: int | None = strawberry.field(
+    nuts_level: int | None = stored(
         description="Its level in the EU's NUTS classification of regions: 1, 2 or 3; null when unknown."
     )
     cities: RelationshipConnection = related("IN_REGION", direction=_IN, description="Cities in the region.")
@@ -616,17 +621,17 @@ class City(Entity):
 
 @strawberry.type(description="A source of facts: an article, a web page.")
 class Source(Entity):
-    publisher: str | None = strawberry.field(
+    publisher: str | None = stored(
         description="Who publishes it, as the source names itself; null when unknown."
     )
-    language: str | None = strawberry.field(description="ISO 639 code of its language, such as `pl`.")
-    title: str | None = strawberry.field(
+    language: str | None = stored(description="ISO 639 code of its language, such as `pl`.")
+    title: str | None = stored(
         description="Its own title, in its own language (`name` is a short label); null when untitled."
     )
-    date: str | None = strawberry.field(
+    date: str | None = stored(
         description="When it was published, as it states it (an ISO date); null when it does not."
     )
-    source_id: str | None = strawberry.field(
+    source_id: str | None = stored(
         description="Its label in the reference list of facts the seed data was written from (S1, S2…); "
         "null for sources added since."
     )

@@ -3,7 +3,8 @@
 Nested relationships become COUNT/COLLECT subqueries inside one expression, so a root
 field costs Neo4j one query however deep the request nests. Labels, relationship types
 and property names come from the plan, which took them from the data model only;
-values (page bounds, roles) become parameters.
+values (page bounds, roles) become parameters. Map keys are the plan's response keys,
+and the `__` keys of what every answer needs (see `translate.plan`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from clustergraph.translate.plan import (
     ClaimsPlan,
     CountryPlan,
     EdgePlan,
+    Keyed,
     KindPlans,
     NodePlan,
     Page,
+    PartnerEdgePlan,
     PartnersPlan,
     RelatedPlan,
     Scalar,
@@ -60,8 +63,8 @@ class Emitter:
 
     def _node_map(self, var: str, plan: NodePlan) -> str:
         entries = [
-            f"_kind: head([label IN labels({var}) WHERE label <> '{ENTITY_LABEL}'])",
-            ".key",
+            f"__kind: head([label IN labels({var}) WHERE label <> '{ENTITY_LABEL}'])",
+            f"__key: {var}.key",
             *(_scalar(var, s) for s in plan.scalars),
             *(f"`{child.key}`: {self._child(var, child)}" for child in plan.children),
         ]
@@ -112,43 +115,54 @@ class Emitter:
         match = self._pattern(var, r, m, plan.types, plan.direction) + self._where(
             r, m, plan.targets, plan.role
         )
-        page = self._page(plan.page)
-        order = f"ORDER BY {r}.partnerNumber, {m}.name, {m}.key {page}"
-        parts = [f"total_count: COUNT {{ MATCH {match} }}", f"offset: {self.param(plan.page.offset)}"]
-        if plan.edges is not None:
-            edge = self._edge_map(var, r, m, plan.edges)
-            parts.append(f"edges: COLLECT {{ MATCH {match} WITH {var}, {r}, {m} {order} RETURN {edge} }}")
-        if plan.nodes is not None:
-            key, plans = plan.nodes
+        order = f"ORDER BY {r}.partnerNumber, {m}.name, {m}.key {self._page(plan.page)}"
+        parts = [f"__total: COUNT {{ MATCH {match} }}", *self.page_entries(plan.page, plan.edges)]
+        for key, edge in plan.edges:
+            parts.append(
+                f"`{key}`: COLLECT {{ MATCH {match} WITH {var}, {r}, {m} {order} "
+                f"RETURN {self._edge_map(var, r, m, edge)} }}"
+            )
+        for key, plans in plan.nodes:
             parts.append(
                 f"`{key}`: COLLECT {{ MATCH {match} WITH {r}, {m} {order} RETURN {self.node(m, plans)} }}"
             )
         return "{" + ", ".join(parts) + "}"
 
+    def page_entries(self, page: Page, edges: tuple[tuple[str, Any], ...]) -> list[str]:
+        """Where a page starts and how long it is, and which keys hold its edges (they get cursors)."""
+        return [
+            f"__offset: {self.param(page.offset)}",
+            f"__first: {self.param(page.first)}",
+            f"__edges: {self.param([key for key, _ in edges])}",
+        ]
+
     def _edge_map(self, var: str, r: str, m: str, plan: EdgePlan) -> str:
         entries = [
-            f"_type: type({r})",
-            f"_direction: CASE WHEN startNode({r}) = {var} THEN 'OUT' ELSE 'IN' END",
+            f"__type: type({r})",
+            f"__direction: CASE WHEN startNode({r}) = {var} THEN 'OUT' ELSE 'IN' END",
             *(_scalar(r, s) for s in plan.scalars),
+            *self.keyed(m, plan.nodes),
+            *self._keyed_sources(r, plan.sources),
         ]
-        if plan.node is not None:
-            entries.append(f"`{plan.node[0]}`: {self.node(m, plan.node[1])}")
-        if plan.sources is not None:
-            entries.append(f"`{plan.sources[0]}`: {self.relationship_sources(r, plan.sources[1])}")
         return "{" + ", ".join(entries) + "}"
 
-    def graph_edge(self, r: str, plan: EdgePlan | None) -> str:
+    def keyed(self, var: str, keyed: Keyed) -> list[str]:
+        """`key: projection` of the entity in `var`, for each selection of it."""
+        return [f"`{key}`: {self.node(var, plans)}" for key, plans in keyed]
+
+    def _keyed_sources(self, r: str, keyed: Keyed) -> list[str]:
+        return [f"`{key}`: {self.relationship_sources(r, plans)}" for key, plans in keyed]
+
+    def graph_edge(self, r: str, plan: EdgePlan) -> str:
         """A relationship as a free-standing edge: type, ends, selected properties and sources."""
         entries = [
-            f"_type: type({r})",
-            f"_from: startNode({r}).key",
-            f"_to: endNode({r}).key",
-            f"_id: elementId({r})",
+            f"__type: type({r})",
+            f"__from: startNode({r}).key",
+            f"__to: endNode({r}).key",
+            f"__id: elementId({r})",
+            *(_scalar(r, s) for s in plan.scalars),
+            *self._keyed_sources(r, plan.sources),
         ]
-        if plan is not None:
-            entries += [_scalar(r, s) for s in plan.scalars]
-            if plan.sources is not None:
-                entries.append(f"`{plan.sources[0]}`: {self.relationship_sources(r, plan.sources[1])}")
         return "{" + ", ".join(entries) + "}"
 
     def relationship_sources(self, r: str, plans: KindPlans) -> str:
@@ -180,30 +194,29 @@ class Emitter:
         # No aggregating function inside: Neo4j would read it as aggregating the outer RETURN.
         page = f"WITH DISTINCT {m} ORDER BY {m}.name, {m}.key {self._page(plan.page)}"
         parts = [
-            f"total_count: size(COLLECT {{ MATCH {match} RETURN DISTINCT {m}.key }})",
-            f"offset: {self.param(plan.page.offset)}",
+            f"__total: size(COLLECT {{ MATCH {match} RETURN DISTINCT {m}.key }})",
+            *self.page_entries(plan.page, plan.edges),
         ]
-        entries = []
-        if plan.node is not None:
-            entries.append(f"`{plan.node[0]}`: {self.node(m, plan.node[1])}")
-        if plan.projects is not None:
-            q = self.var("p")
-            entries.append(
-                f"`{plan.projects[0]}`: COLLECT {{ MATCH {shared_with(m, q)} WITH DISTINCT {q} ORDER BY {q}.key "
-                f"RETURN {self.node(q, plan.projects[1])} }}"
-            )
-        parts.append(f"edges: COLLECT {{ MATCH {match} {page} RETURN {{{', '.join(entries)}}} }}")
-        if plan.nodes is not None:
-            parts.append(
-                f"`{plan.nodes[0]}`: COLLECT {{ MATCH {match} {page} RETURN {self.node(m, plan.nodes[1])} }}"
-            )
+
+        def edge_map(edge: PartnerEdgePlan) -> str:
+            entries = self.keyed(m, edge.nodes)
+            for key, plans in edge.projects:
+                q = self.var("p")
+                entries.append(
+                    f"`{key}`: COLLECT {{ MATCH {shared_with(m, q)} WITH DISTINCT {q} ORDER BY {q}.key "
+                    f"RETURN {self.node(q, plans)} }}"
+                )
+            return "{" + ", ".join(entries) + "}"
+
+        for key, edge in plan.edges:
+            parts.append(f"`{key}`: COLLECT {{ MATCH {match} {page} RETURN {edge_map(edge)} }}")
+        for key, plans in plan.nodes:
+            parts.append(f"`{key}`: COLLECT {{ MATCH {match} {page} RETURN {self.node(m, plans)} }}")
         return "{" + ", ".join(parts) + "}"
 
     def _claims(self, var: str, plan: ClaimsPlan) -> str:
         c, s = self.var("c"), self.var("s")
-        entries = [_scalar(c, sc) for sc in plan.scalars]
-        if plan.source is not None:
-            entries.append(f"`{plan.source[0]}`: {self.node(s, plan.source[1])}")
+        entries = [*(_scalar(c, sc) for sc in plan.scalars), *self.keyed(s, plan.sources)]
         where = ""
         if plan.disputed:
             # Disputed: another claim on the same property states another value or unit.

@@ -21,7 +21,7 @@ from clustergraph.cypher.lookup import (
 from clustergraph.cypher.projection import COOPERATION_IN_PROJECTS, Emitter, kind_label, rel_label
 from clustergraph.model import ENTITY_LABEL, SEARCH_INDEXES, Kind
 from clustergraph.translate.lucene import SearchQueries
-from clustergraph.translate.plan import EdgePlan, KindPlans, Page
+from clustergraph.translate.plan import EdgePlan, Keyed, KindPlans, Page
 from clustergraph.translate.suggest import lookup
 
 BOUNDS: dict[int, str] = {n: str(n) for n in range(1, 21)}
@@ -42,11 +42,19 @@ class ListFilter:
 
 
 @dataclass(frozen=True)
-class ConnectionPlans:
-    """What a root connection selects: its edges' node and its `nodes`."""
+class RootEdgePlan:
+    """What one selection of a root connection's `edges` selects: the entity and the score."""
 
-    edge_node: tuple[str, KindPlans] | None
-    nodes: tuple[str, KindPlans] | None
+    nodes: Keyed
+    scores: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConnectionPlans:
+    """What a root connection selects: each selection of its `edges`, and of its `nodes`."""
+
+    edges: tuple[tuple[str, RootEdgePlan], ...]
+    nodes: Keyed
 
 
 def _bound(n: int) -> str:
@@ -64,12 +72,13 @@ def entity(key: str, plans: KindPlans) -> CypherQuery:
     return CypherQuery(text, e.params)
 
 
-def _page_items(e: Emitter, var: str, plans: ConnectionPlans, *extra: str) -> str:
-    items = list(extra)
-    if plans.edge_node:
-        items.append(f"node: {e.node(var, plans.edge_node[1])}")
-    if plans.nodes:
-        items.append(f"listed: {e.node(var, plans.nodes[1])}")
+def _page_items(e: Emitter, var: str, plans: ConnectionPlans, score: str | None = None) -> str:
+    """One hit of a page: under each response key of `edges` its edge, of `nodes` its entity."""
+    items = []
+    for key, edge in plans.edges:
+        entries = e.keyed(var, edge.nodes) + [f"`{s}`: {score}" for s in edge.scores if score]
+        items.append(f"`{key}`: {{{', '.join(entries)}}}")
+    items += e.keyed(var, plans.nodes)
     return "{" + ", ".join(items) + "}"
 
 
@@ -190,7 +199,7 @@ WITH collect({{node: node, score: score}}) AS hits
 CALL (hits) {{
   UNWIND hits[{e.param(page.offset)}..{e.param(page.offset + page.first)}] AS hit
   WITH hit.node AS node, hit.score AS score
-  RETURN collect({_page_items(e, "node", plans, "score: score")}) AS items
+  RETURN collect({_page_items(e, "node", plans, "score")}) AS items
 }}
 RETURN size(hits) AS total, items
 """
@@ -199,8 +208,10 @@ RETURN size(hits) AS total, items
 
 @dataclass(frozen=True)
 class PathPlans:
-    nodes: KindPlans | None
-    edges: EdgePlan | None
+    """What a path selects: each selection of its `nodes` and of its `edges`."""
+
+    nodes: Keyed
+    edges: tuple[tuple[str, EdgePlan], ...]
 
 
 # The countries of a list of nodes in order, consecutive repeats folded into one.
@@ -211,13 +222,16 @@ _FOLDED_COUNTRIES = (
 
 
 def _path_map(e: Emitter, path: str, plans: PathPlans) -> str:
-    entries = [f"length: length({path})", f"countries: {_FOLDED_COUNTRIES.format(nodes=f'nodes({path})')}"]
-    if plans.nodes is not None:
+    entries = [
+        f"__length: length({path})",
+        f"__countries: {_FOLDED_COUNTRIES.format(nodes=f'nodes({path})')}",
+    ]
+    for key, plans_of_nodes in plans.nodes:
         x = e.var("x")
-        entries.append(f"nodes: [{x} IN nodes({path}) | {e.node(x, plans.nodes)}]")
-    if plans.edges is not None:
+        entries.append(f"`{key}`: [{x} IN nodes({path}) | {e.node(x, plans_of_nodes)}]")
+    for key, edge in plans.edges:
         r = e.var("r")
-        entries.append(f"edges: [{r} IN relationships({path}) | {e.graph_edge(r, plans.edges)}]")
+        entries.append(f"`{key}`: [{r} IN relationships({path}) | {e.graph_edge(r, edge)}]")
     return "{" + ", ".join(entries) + "}"
 
 
@@ -267,16 +281,13 @@ def cross_border_partners(
     max_hops: int,
     countries: tuple[str, ...] | None,
     limit: int,
-    partner: KindPlans | None,
-    path: PathPlans | None,
+    partners: Keyed,
+    paths: tuple[tuple[str, PathPlans], ...],
 ) -> CypherQuery:
     e = Emitter()
     country_test = f"AND b.country IN {e.param(list(countries))}" if countries is not None else ""
-    entries = ["country_code: b.country", "distance: length(p)"]
-    if partner is not None:
-        entries.append(f"partner: {e.node('b', partner)}")
-    if path is not None:
-        entries.append(f"path: {_path_map(e, 'p', path)}")
+    entries = ["__country: b.country", "__distance: length(p)", *e.keyed("b", partners)]
+    entries += [f"`{key}`: {_path_map(e, 'p', path)}" for key, path in paths]
     actors = " OR ".join(f"b:{kind_label(k)}" for k in (Kind.CLUSTER, Kind.ORGANISATION))
     # A shortest path to each `b` is simple without a test: one that met a node twice
     # would be longer than the path with the loop between the two visits cut out.
@@ -301,27 +312,23 @@ def neighbourhood(
     types: tuple[str, ...],
     depth: int,
     limit: int,
-    center: KindPlans | None,
-    nodes: KindPlans | None,
-    edges: EdgePlan | None,
-    want_edges: bool,
+    center: Keyed,
+    nodes: Keyed,
+    edges: tuple[tuple[str, EdgePlan], ...],
 ) -> CypherQuery:
     e = Emitter()
-    entries = ["truncated: truncated"]
-    if center is not None:
-        entries.append(f"center: {e.node('c', center)}")
-    if nodes is not None:
-        entries.append(f"nodes: [x IN kept | {e.node('x', nodes)}]")
+    entries = ["__truncated: truncated", *e.keyed("c", center)]
+    entries += [f"`{key}`: [x IN kept | {e.node('x', plans)}]" for key, plans in nodes]
+    entries += [f"`{key}`: [r IN rels | {e.graph_edge('r', edge)}]" for key, edge in edges]
     edge_call = ""
-    if want_edges:
+    if edges:
         edge_call = f"""
 CALL (kept) {{
   UNWIND kept AS u
   MATCH (u)-[r:{_types(types)}]->(v) WHERE v IN kept
   WITH r, u, v ORDER BY type(r), u.key, v.key
-  RETURN collect({e.graph_edge("r", edges)}) AS edges
+  RETURN collect(r) AS rels
 }}"""
-        entries.append("edges: edges")
     text = f"""
 {optional_entity("c", e.param(key))}
 CALL (c) {{

@@ -1,8 +1,14 @@
 """Planning (the plan stage): turn a selection into a tree of what to fetch, checked against the data model.
 
 A plan says, per concrete kind of entity, which properties to read and which
-relationships to follow with which page bounds. It holds no Cypher;
+relationships to follow with which page bounds, and the response key (alias included)
+each answer goes under: every selected field has its own entry, so aliases of one field
+with different arguments or sub-selections never share one. It holds no Cypher;
 `clustergraph.cypher.projection` writes the Cypher from it.
+
+What the answer needs beyond the selection (an entity's kind and key, a connection's
+total and offset, a relationship's type) goes under keys that start with `__`, which
+no response key may (`api/limits.py` refuses such aliases), so the two never collide.
 """
 
 from __future__ import annotations
@@ -48,9 +54,13 @@ class Limits:
 
 @dataclass(frozen=True)
 class Scalar:
-    key: str  # the Python name the result is stored under
+    key: str  # the response key the value is stored under
     property: str
     is_list: bool = False
+
+
+# (response key, plans) of each entity-valued field selected under one parent.
+Keyed = tuple[tuple[str, "KindPlans"], ...]
 
 
 @dataclass(frozen=True)
@@ -72,8 +82,8 @@ KindPlans = tuple[tuple[frozenset[Kind], NodePlan], ...]
 @dataclass(frozen=True)
 class EdgePlan:
     scalars: tuple[Scalar, ...]
-    node: tuple[str, KindPlans] | None
-    sources: tuple[str, KindPlans] | None
+    nodes: Keyed = ()  # each selection of the other end
+    sources: Keyed = ()
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,8 @@ class RelatedPlan:
     targets: tuple[Kind, ...]
     role: str | None
     page: Page
-    edges: EdgePlan | None
-    nodes: tuple[str, KindPlans] | None
+    edges: tuple[tuple[str, EdgePlan], ...]
+    nodes: Keyed
 
 
 @dataclass(frozen=True)
@@ -99,12 +109,17 @@ class SinglePlan:
 
 
 @dataclass(frozen=True)
+class PartnerEdgePlan:
+    nodes: Keyed
+    projects: Keyed
+
+
+@dataclass(frozen=True)
 class PartnersPlan:
     key: str
     page: Page
-    node: tuple[str, KindPlans] | None
-    projects: tuple[str, KindPlans] | None
-    nodes: tuple[str, KindPlans] | None
+    edges: tuple[tuple[str, PartnerEdgePlan], ...]
+    nodes: Keyed
 
 
 @dataclass(frozen=True)
@@ -123,7 +138,7 @@ class CountryPlan:
 class ClaimsPlan:
     key: str
     scalars: tuple[Scalar, ...]
-    source: tuple[str, KindPlans] | None
+    sources: Keyed
     disputed: bool = False  # only the properties whose sources disagree
 
 
@@ -165,12 +180,14 @@ class Planner:
         scalars: list[Scalar] = []
         children: list[Child] = []
         for selected in collect(self.request, selection_sets, runtime):
-            spec, python_name = field_spec(selected.definition)
+            spec, _ = field_spec(selected.definition)
             if isinstance(spec, specs.Derived):
                 continue
             if spec is None or isinstance(spec, specs.Property):
                 prop = spec.name if spec else selected.field_name
-                scalars.append(Scalar(python_name, node_property(prop), spec.is_list if spec else False))
+                scalars.append(
+                    Scalar(selected.response_key, node_property(prop), spec.is_list if spec else False)
+                )
                 continue
             children.append(self._child(selected, spec))
         return NodePlan(tuple(scalars), tuple(children))
@@ -213,16 +230,13 @@ class Planner:
         role: str | None,
     ) -> RelatedPlan:
         connection = self._object(selected)
-        edges: EdgePlan | None = None
-        nodes: tuple[str, KindPlans] | None = None
+        edges: list[tuple[str, EdgePlan]] = []
+        nodes: list[tuple[str, KindPlans]] = []
         for part in collect(self.request, selected.sub_selections(), connection):
             if part.field_name == "edges":
-                edges = self.edge(part)
+                edges.append((part.response_key, self.edge(part)))
             elif part.field_name == "nodes":
-                nodes = (
-                    part.response_key,
-                    self.entity(get_named_type(part.definition.type), part.sub_selections()),
-                )
+                nodes.append(self.keyed(part))
         return RelatedPlan(
             selected.response_key,
             types,
@@ -230,56 +244,61 @@ class Planner:
             targets,
             role,
             self.page(selected.arguments),
-            edges,
-            nodes,
+            tuple(edges),
+            tuple(nodes),
+        )
+
+    def keyed(self, selected: Selected) -> tuple[str, KindPlans]:
+        """An entity-valued field's response key and plans."""
+        return selected.response_key, self.entity(
+            get_named_type(selected.definition.type), selected.sub_selections()
         )
 
     def edge(self, selected: Selected) -> EdgePlan:
         scalars: list[Scalar] = []
-        node = sources = None
+        nodes: list[tuple[str, KindPlans]] = []
+        sources: list[tuple[str, KindPlans]] = []
         for part in collect(self.request, selected.sub_selections(), self._object(selected)):
-            spec, python_name = field_spec(part.definition)
-            named = get_named_type(part.definition.type)
+            spec, _ = field_spec(part.definition)
             if isinstance(spec, specs.EdgeNode):
-                node = (part.response_key, self.entity(named, part.sub_selections()))
+                nodes.append(self.keyed(part))
             elif isinstance(spec, specs.Sources):
-                sources = (part.response_key, self.entity(named, part.sub_selections()))
-            elif spec is None and is_leaf_type(named):
-                scalars.append(Scalar(python_name, rel_property(part.field_name)))
-        return EdgePlan(tuple(scalars), node, sources)
+                sources.append(self.keyed(part))
+            elif spec is None and is_leaf_type(get_named_type(part.definition.type)):
+                scalars.append(Scalar(part.response_key, rel_property(part.field_name)))
+        return EdgePlan(tuple(scalars), tuple(nodes), tuple(sources))
 
     def _partners(self, selected: Selected) -> PartnersPlan:
-        node = projects = nodes = None
+        edges: list[tuple[str, PartnerEdgePlan]] = []
+        nodes: list[tuple[str, KindPlans]] = []
         for part in collect(self.request, selected.sub_selections(), self._object(selected)):
             if part.field_name == "nodes":
-                nodes = (
-                    part.response_key,
-                    self.entity(get_named_type(part.definition.type), part.sub_selections()),
-                )
-            if part.field_name != "edges":
-                continue
-            for edge_part in collect(self.request, part.sub_selections(), self._object(part)):
-                named = get_named_type(edge_part.definition.type)
-                if edge_part.field_name == "node":
-                    node = (edge_part.response_key, self.entity(named, edge_part.sub_selections()))
-                elif edge_part.field_name == "projects":
-                    projects = (edge_part.response_key, self.entity(named, edge_part.sub_selections()))
-        return PartnersPlan(selected.response_key, self.page(selected.arguments), node, projects, nodes)
+                nodes.append(self.keyed(part))
+            elif part.field_name == "edges":
+                edges.append((part.response_key, self._partner_edge(part)))
+        return PartnersPlan(selected.response_key, self.page(selected.arguments), tuple(edges), tuple(nodes))
+
+    def _partner_edge(self, selected: Selected) -> PartnerEdgePlan:
+        nodes: list[tuple[str, KindPlans]] = []
+        projects: list[tuple[str, KindPlans]] = []
+        for part in collect(self.request, selected.sub_selections(), self._object(selected)):
+            if part.field_name == "node":
+                nodes.append(self.keyed(part))
+            elif part.field_name == "projects":
+                projects.append(self.keyed(part))
+        return PartnerEdgePlan(tuple(nodes), tuple(projects))
 
     def _claims(self, selected: Selected) -> ClaimsPlan:
         scalars: list[Scalar] = []
-        source = None
+        sources: list[tuple[str, KindPlans]] = []
         for part in collect(self.request, selected.sub_selections(), self._object(selected)):
-            spec, python_name = field_spec(part.definition)
+            spec, _ = field_spec(part.definition)
             if isinstance(spec, specs.ClaimSource):
-                source = (
-                    part.response_key,
-                    self.entity(get_named_type(part.definition.type), part.sub_selections()),
-                )
+                sources.append(self.keyed(part))
             else:
-                scalars.append(Scalar(python_name, rel_property(part.field_name)))
+                scalars.append(Scalar(part.response_key, rel_property(part.field_name)))
         disputed = bool(selected.arguments.get("disputed"))
-        return ClaimsPlan(selected.response_key, tuple(scalars), source, disputed)
+        return ClaimsPlan(selected.response_key, tuple(scalars), tuple(sources), disputed)
 
     def _object(self, selected: Selected) -> GraphQLObjectType:
         named = get_named_type(selected.definition.type)

@@ -89,26 +89,34 @@ class _Root:
         return self.planner.entity(self.return_type, self.selection_sets)
 
     def connection_plans(self) -> reads.ConnectionPlans:
-        edge_node = nodes = None
+        edges: list[tuple[str, reads.RootEdgePlan]] = []
+        nodes: list[tuple[str, KindPlans]] = []
         for selected in self.fields():
             if selected.field_name == "nodes":
-                nodes = (selected.response_key, self.planner.entity(*self.sub(selected)))
+                nodes.append(self.planner.keyed(selected))
             elif selected.field_name == "edges":
-                edge_type, sets = self.sub(selected)
-                for part in self.fields(edge_type, sets):
-                    if part.field_name == "node":
-                        edge_node = (part.response_key, self.planner.entity(*self.sub(part)))
-        return reads.ConnectionPlans(edge_node, nodes)
+                edges.append((selected.response_key, self._root_edge(selected)))
+        return reads.ConnectionPlans(tuple(edges), tuple(nodes))
+
+    def _root_edge(self, selected: Selected) -> reads.RootEdgePlan:
+        nodes: list[tuple[str, KindPlans]] = []
+        scores: list[str] = []
+        for part in self.fields(*self.sub(selected)):
+            if part.field_name == "node":
+                nodes.append(self.planner.keyed(part))
+            elif part.field_name == "score":
+                scores.append(part.response_key)
+        return reads.RootEdgePlan(tuple(nodes), tuple(scores))
 
     def path_plans(self, path_type: GraphQLNamedType, sets: list[SelectionSetNode]) -> reads.PathPlans:
-        nodes: KindPlans | None = None
-        edges: EdgePlan | None = None
+        nodes: list[tuple[str, KindPlans]] = []
+        edges: list[tuple[str, EdgePlan]] = []
         for selected in self.fields(path_type, sets):
             if selected.field_name == "nodes":
-                nodes = self.planner.entity(*self.sub(selected))
+                nodes.append(self.planner.keyed(selected))
             elif selected.field_name == "edges":
-                edges = self.planner.edge(selected)
-        return reads.PathPlans(nodes, edges)
+                edges.append((selected.response_key, self.planner.edge(selected)))
+        return reads.PathPlans(tuple(nodes), tuple(edges))
 
 
 # -- arguments --------------------------------------------------------------------------------
@@ -136,16 +144,17 @@ def bounded(name: str, value: int, low: int, high: int) -> int:
 
 
 def paginated(data: Row | None) -> Row | None:
-    """Give a projected connection its cursors and page info."""
-    if data is None:
-        return None
-    offset = int(data.get("offset") or 0)
-    edges = data.get("edges") or []
-    for index, edge in enumerate(edges):
-        edge["cursor"] = encode_cursor(offset + index + 1)
-    total = int(data.get("total_count") or 0)
-    count = len(edges) if "edges" in data else len(data.get("nodes") or [])
-    data["page_info"] = {
+    """Give a projected connection (`__total`, `__offset`, `__first`, and the keys of its
+    edges in `__edges`) its cursors and page info, once."""
+    if data is None or "__page_info" in data:
+        return data
+    offset, total = int(data["__offset"]), int(data["__total"])
+    # The page's length whether or not its items were selected.
+    count = max(0, min(int(data["__first"]), total - offset))
+    for key in data["__edges"]:
+        for index, edge in enumerate(data[key]):
+            edge["__cursor"] = encode_cursor(offset + index + 1)
+    data["__page_info"] = {
         "has_next_page": offset + count < total,
         "has_previous_page": offset > 0,
         "start_cursor": encode_cursor(offset + 1) if count else None,
@@ -154,28 +163,19 @@ def paginated(data: Row | None) -> Row | None:
     return data
 
 
-def _page_result(rows: Rows, page: Page) -> Row:
+def _page_result(rows: Rows, page: Page, plans: reads.ConnectionPlans) -> Row:
+    """A root connection from its hits, each holding its edge and entity under their response keys."""
     row = rows[0]
     items = row["items"]
-    return (
-        paginated(
-            {
-                "total_count": row["total"],
-                "offset": page.offset,
-                "edges": [{"node": item.get("node"), "score": item.get("score")} for item in items],
-                "nodes": [item.get("listed") for item in items],
-            }
-        )
-        or {}
-    )
-
-
-def _finish_path(path: Row) -> Row:
-    # Cypher folded the countries (consecutive repeats into one); the rest follows from them.
-    countries = path["countries"]
-    path["border_crossings"] = max(len(countries) - 1, 0)
-    path["crosses_border"] = len(countries) > 1
-    return path
+    data: Row = {
+        "__total": row["total"],
+        "__offset": page.offset,
+        "__first": page.first,
+        "__edges": [key for key, _ in plans.edges],
+    }
+    for key in [key for key, _ in plans.edges] + [key for key, _ in plans.nodes]:
+        data[key] = [item[key] for item in items]
+    return paginated(data) or {}
 
 
 # -- the root fields --------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def _node(field: RootField) -> Prepared:
     root = _Root(field)
 
     def finish(rows: Rows) -> Any:
-        if not rows or rows[0]["result"]["_kind"] != parsed[0]:
+        if not rows or rows[0]["result"]["__kind"] != parsed[0]:
             return None
         return rows[0]["result"]
 
@@ -229,14 +229,11 @@ def _search(field: RootField) -> Prepared:
     chosen = None if kinds is None else tuple(Kind(_value(k)) for k in kinds)
     settings = field.settings
     words = arguments.search_words(args["query"], settings.max_search_chars, settings.max_search_words)
+    plans = root.connection_plans()
     query = reads.search(
-        lucene.compose(words),
-        chosen,
-        arguments.countries(args.get("countries")),
-        page,
-        root.connection_plans(),
+        lucene.compose(words), chosen, arguments.countries(args.get("countries")), page, plans
     )
-    return Prepared(query, lambda rows: _page_result(rows, page))
+    return Prepared(query, lambda rows: _page_result(rows, page, plans))
 
 
 def _entity_list(field: RootField) -> Prepared:
@@ -248,7 +245,8 @@ def _entity_list(field: RootField) -> Prepared:
         arguments.countries(_member(where, "countries")), _member(where, "sector"), _member(where, "project")
     )
     descending = _value(args.get("orderBy")) == "NAME_DESC"
-    query = reads.entity_list(LIST_KINDS[field.name], list_filter, descending, page, root.connection_plans())
+    plans = root.connection_plans()
+    query = reads.entity_list(LIST_KINDS[field.name], list_filter, descending, page, plans)
 
     def finish(rows: Rows) -> Any:
         # An unknown key in a filter is a mistake to say, not an empty list to return.
@@ -257,7 +255,7 @@ def _entity_list(field: RootField) -> Prepared:
             raise unknown_key("filter.sector", "sector", str(list_filter.sector), row["sectorCandidates"])
         if not row["projectFound"]:
             raise unknown_key("filter.project", "project", str(list_filter.project), row["projectCandidates"])
-        return _page_result(rows, page)
+        return _page_result(rows, page, plans)
 
     return Prepared(query, finish)
 
@@ -269,15 +267,16 @@ def _neighbourhood(field: RootField) -> Prepared:
     default = tuple(t for t in REL_TYPES if t not in PROVENANCE_TYPES)
     types = arguments.rel_types(args.get("relationshipTypes"), default)
     root = _Root(field)
-    center = nodes = edges = None
-    want_edges = False
+    center: list[tuple[str, KindPlans]] = []
+    nodes: list[tuple[str, KindPlans]] = []
+    edges: list[tuple[str, EdgePlan]] = []
     for selected in root.fields():
         if selected.field_name == "center":
-            center = root.planner.entity(*root.sub(selected))
+            center.append(root.planner.keyed(selected))
         elif selected.field_name == "nodes":
-            nodes = root.planner.entity(*root.sub(selected))
+            nodes.append(root.planner.keyed(selected))
         elif selected.field_name == "edges":
-            edges, want_edges = root.planner.edge(selected), True
+            edges.append((selected.response_key, root.planner.edge(selected)))
     key = args["key"]
 
     def finish(rows: Rows) -> Any:
@@ -285,7 +284,7 @@ def _neighbourhood(field: RootField) -> Prepared:
             raise unknown_key("key", "entity", key, rows[0]["candidates"])
         return rows[0]["result"]
 
-    query = reads.neighbourhood(key, types, depth, limit, center, nodes, edges, want_edges)
+    query = reads.neighbourhood(key, types, depth, limit, tuple(center), tuple(nodes), tuple(edges))
     return Prepared(query, finish)
 
 
@@ -334,7 +333,7 @@ def _cooperation_paths(field: RootField) -> Prepared:
         for name, given in (("from", start), ("to", end)):
             if not row[f"{name}Found"]:
                 raise _not_one_entity(name, given.text, row[f"{name}Candidates"], row[f"{name}Ambiguous"])
-        return [_finish_path(p) for p in row["paths"]]
+        return row["paths"]
 
     query = reads.cooperation_paths(start, end, types, max_hops, limit, args["crossBorderOnly"], plans)
     return Prepared(query, finish)
@@ -345,25 +344,25 @@ def _cross_border_partners(field: RootField) -> Prepared:
     max_hops = bounded("maxHops", args["maxHops"], 1, settings.max_hops)
     limit = bounded("limit", args["limit"], 1, settings.max_page_size)
     root = _Root(field)
-    partner = path = None
+    partners: list[tuple[str, KindPlans]] = []
+    paths: list[tuple[str, reads.PathPlans]] = []
     for selected in root.fields():
         if selected.field_name == "partner":
-            partner = root.planner.entity(*root.sub(selected))
+            partners.append(root.planner.keyed(selected))
         elif selected.field_name == "path":
-            path = root.path_plans(*root.sub(selected))
+            paths.append((selected.response_key, root.path_plans(*root.sub(selected))))
     key = args["key"]
 
     def finish(rows: Rows) -> Any:
         row = rows[0]
         if not row["found"]:
             raise unknown_key("key", "entity", key, row["candidates"])
-        for item in row["partners"]:
-            if "path" in item:
-                _finish_path(item["path"])
         return row["partners"]
 
     countries = arguments.countries(args.get("countries"))
-    query = reads.cross_border_partners(key, COOPERATION_TYPES, max_hops, countries, limit, partner, path)
+    query = reads.cross_border_partners(
+        key, COOPERATION_TYPES, max_hops, countries, limit, tuple(partners), tuple(paths)
+    )
     return Prepared(query, finish)
 
 
