@@ -16,6 +16,8 @@ import httpx
 import pytest
 
 from clustergraph import location as graph_location
+from clustergraph.auth.identity import Role
+from clustergraph.auth.keys import create_key
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
 from clustergraph.neo4j_local import LocalServer
@@ -110,3 +112,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 __all__ = ["Path", "asyncio", "reset_graph"]
+
+
+@pytest.fixture
+async def editor(graph: Graph) -> AsyncIterator[str]:
+    """An editor's API token; the graph is reset after the test (its writes undone)."""
+    token = (await create_key(graph, "test-editor", Role.EDITOR)).token
+    try:
+        yield token
+    finally:
+        await reset_graph(graph)

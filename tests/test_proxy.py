@@ -8,19 +8,16 @@ upgrades, and server-sent events arrive as they happen rather than when the stre
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from clustergraph.auth.identity import Role
-from clustergraph.auth.keys import create_key
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
 from tests.cluster import Replica, proxy, replicas
 from tests.live_clients import sse_events, ws_client
-from tests.support import reset_graph
 
 pytestmark = pytest.mark.slow
 
@@ -43,15 +40,6 @@ def pair(location: GraphLocation, graph: Graph) -> Iterator[list[Replica]]:
 def front(pair: list[Replica]) -> Iterator[str]:
     with proxy([replica.url for replica in pair]) as url:
         yield url
-
-
-@pytest.fixture
-async def editor(graph: Graph) -> AsyncIterator[str]:
-    token = (await create_key(graph, "proxy-test", Role.EDITOR)).token
-    try:
-        yield token
-    finally:
-        await reset_graph(graph)
 
 
 async def rename(front: str, token: str, name: str) -> None:

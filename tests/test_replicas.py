@@ -17,12 +17,9 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from clustergraph.auth.identity import Role
-from clustergraph.auth.keys import create_key
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
 from tests.cluster import Replica, redis_server, replicas
-from tests.support import reset_graph
 
 pytestmark = pytest.mark.slow
 
@@ -48,15 +45,6 @@ def pair(location: GraphLocation, graph: Graph) -> Iterator[list[Replica]]:
         ) as started,
     ):
         yield started
-
-
-@pytest.fixture
-async def editor(graph: Graph) -> AsyncIterator[str]:
-    token = (await create_key(graph, "replica-test", Role.EDITOR)).token
-    try:
-        yield token
-    finally:
-        await reset_graph(graph)
 
 
 async def test_a_rate_limit_holds_across_both_replicas_together(pair: list[Replica]) -> None:
