@@ -10,6 +10,7 @@ import pytest
 
 from clustergraph.location import GraphLocation
 from clustergraph.neo4j_local import NEO4J_VERSION, LocalServer, Neo4jLocalError
+from clustergraph.neo4j_local.server import new_password
 from clustergraph.paths import PROJECT_ROOT
 
 
@@ -108,3 +109,11 @@ def test_cli_stop_says_when_nothing_ran(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "No Neo4j was running" in result.stdout and str(tmp_path / "nothing-here") in result.stdout
+
+
+def test_a_new_password_is_never_taken_for_an_option() -> None:
+    # neo4j-admin refuses `set-initial-password -abc…`: one fresh home in 64 failed to start.
+    passwords = {new_password() for _ in range(2000)}
+    assert len(passwords) == 2000
+    assert not any(p.startswith("-") for p in passwords)
+    assert all(len(p) >= 32 for p in passwords)

@@ -178,7 +178,7 @@ class LocalServer:
                 f"{self.password_file} is missing but {self.home / 'data'} holds a database: "
                 "restore the file or remove the data directory to start afresh."
             )
-        password = secrets.token_urlsafe(24)
+        password = new_password()
         self._admin("dbms", "set-initial-password", password)
         self.home.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -313,6 +313,12 @@ class LocalServer:
         )
         if result.returncode != 0:
             raise Neo4jLocalError(f"neo4j-admin {args[0]} failed:\n{_tail(result.stdout + result.stderr)}")
+
+
+def new_password() -> str:
+    """A random password for the neo4j user. Hex, because neo4j-admin reads an argument that
+    starts with `-` (which URL-safe base64 may) as an option and refuses it."""
+    return secrets.token_hex(24)
 
 
 def java_major_version(java: Path) -> int | None:
