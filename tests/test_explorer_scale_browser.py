@@ -139,8 +139,8 @@ async def measure(
     for size, performance in runs:
         figures = await page.evaluate(MEASURE, {**synthetic[size], "performance": performance})
         placed = figures.pop("placed")
-        # Seeded: the same elements and seed give the same picture, whatever draws it.
-        assert synthetic[size].setdefault("placed", placed) == placed
+        # Seeded: the same elements, styles and seed give the same picture, whatever draws it.
+        assert synthetic[size].setdefault(f"placed-{performance}", placed) == placed
         assert figures["nodes"] == figures["listed"] == len(synthetic[size]["nodes"]) == size
         assert figures["edges"] == len(synthetic[size]["edges"])
         report.append({"size": size, "performanceOptions": performance, **figures})
