@@ -48,6 +48,42 @@ const LARGE = 400;
 const EXPORT_FORMATS = [['graphml', 'GraphML'], ['gexf', 'GEXF'], ['cyjs', 'Cytoscape JSON'], ['nodes.csv', 'nodes CSV'], ['edges.csv', 'edges CSV']];
 const SIZE = { node: 26, expanded: 30, center: 38 };
 
+// Cytoscape's WebGL renderer is built for thousands of nodes on a GPU; software GL
+// (SwiftShader, llvmpipe) draws them slower than the 2D canvas does (measured in
+// docs/explorer-performance.md), so without a GPU the explorer keeps the 2D canvas.
+// `localStorage['clustergraph.explorer.renderer'] = 'webgl' | 'canvas'` overrides the choice.
+const RENDERER_CHOICE = 'clustergraph.explorer.renderer';
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software/i;
+
+/** The WebGL2 renderer's name, or null without WebGL2. */
+function webgl2Renderer() {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return name;
+  } catch {
+    return null;
+  }
+}
+
+function chosenRenderer() {
+  try {
+    return localStorage.getItem(RENDERER_CHOICE);
+  } catch {
+    return null;  // storage refused (private mode, sandbox): the automatic choice
+  }
+}
+
+function useWebgl() {
+  const gpu = webgl2Renderer();
+  if (gpu === null) return false;
+  const chosen = chosenRenderer();
+  return chosen === 'webgl' || (chosen !== 'canvas' && !SOFTWARE_GL.test(gpu));
+}
+
 async function graphql(query, variables) {
   const response = await fetch('/graphql', {
     method: 'POST',
@@ -237,12 +273,14 @@ class Explorer {
     this.cy = cytoscape({
       container: this.ui.network,
       style: STYLE,
+      renderer: { name: 'canvas', webgl: useWebgl() },
       // About 10% a wheel notch (Cytoscape's default gives 5% in Chromium), and close
       // enough to read a label in a crowded neighbourhood.
       wheelSensitivity: 2,
       maxZoom: 5,
       minZoom: 0.05,
     });
+    document.body.dataset.renderer = this.cy.renderer().webgl ? 'webgl' : 'canvas';
     // The view: what `steps` brought in, in order. A step is the centre's neighbourhood,
     // one expansion, or the highlighted paths; its answer is kept so that collapsing one
     // expansion keeps what the others brought.

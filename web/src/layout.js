@@ -24,6 +24,11 @@ function withSeed(seed, work) {
   }
 }
 
+import { gridPositions } from './grid-layout.js';
+
+// Over this many nodes a fresh layout is the country grid (grid-layout.js), not fCoSE.
+const HUGE = 1000;
+
 // Where the nodes are now (childless ones: compound boxes follow their children).
 export function positions(cy) {
   return new Map(cy.nodes(':childless').map((n) => [n.id(), { ...n.position() }]));
@@ -71,6 +76,11 @@ export function runLayout(cy, { seed, pinned = new Map(), anchors = new Map() })
   const large = childless.length > 400;
   const incremental = pinned.size > 0;
   const random = seededRandom(seed ^ 0x5bd1e995);
+  if (!incremental && childless.length > HUGE) {
+    const placed = gridPositions(cy, random);
+    cy.batch(() => childless.forEach((node) => { node.position(placed.get(node.id())); }));
+    return;
+  }
   if (incremental) placeNew(cy, pinned, anchors, random);
   const fixed = incremental
     ? childless.filter((n) => pinned.has(n.id())).map((n) => ({ nodeId: n.id(), position: { ...pinned.get(n.id()) } }))
@@ -78,8 +88,7 @@ export function runLayout(cy, { seed, pinned = new Map(), anchors = new Map() })
   withSeed(seed, () => {
     cy.layout({
       name: 'fcose',
-      // Over a thousand nodes a fresh layout is fCoSE's spectral draft alone (seconds, not a minute).
-      quality: childless.length > 1000 && !incremental ? 'draft' : large ? 'default' : 'proof',
+      quality: large ? 'default' : 'proof',
       animate: false,
       randomize: !incremental,
       fit: false,
