@@ -51,10 +51,14 @@ async def test_aliases(http: httpx.AsyncClient, settings: Settings) -> None:
 async def test_an_alias_may_not_start_with_two_underscores(http: httpx.AsyncClient) -> None:
     # Answers keep what derived fields are computed from under `__` keys: no alias may take one.
     response = await http.post(
-        "/graphql", json={"query": f'{{ entity(key: "{BESKIDY}") {{ __kind: name }} }}'}
+        "/graphql",
+        json={"query": f'{{ entity(key: "{BESKIDY}") {{ __kind: name }} }}'},
+        headers={"accept": "application/graphql-response+json"},
     )
     assert response.status_code == 400, response.text
-    (error,) = response.json()["errors"]
+    body = response.json()
+    assert "data" not in body and body.get("extensions", {}).get("cypherQueries", 0) == 0
+    (error,) = body["errors"]
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED" and "`__kind`" in error["message"]
 
 
