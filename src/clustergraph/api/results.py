@@ -13,7 +13,6 @@ from clustergraph.api.types import (
     RelationshipType,
     Row,
     Source,
-    by_response_key,
     graph,
     internal,
     stored,
@@ -58,16 +57,10 @@ class SearchConnection:
     nodes: list[Entity] = stored(description=docs.NODES)
 
 
-def _edge_type(root: strawberry.Parent[Row]) -> str:
-    return str(root["__type"])
-
-
 @strawberry.type(description="A relationship between two entities, named by their keys.")
 class GraphEdge:
     id: strawberry.ID = internal("id", description="The relationship's id in this database.")
-    type: RelationshipType = strawberry.field(  # type: ignore[valid-type]
-        resolver=_edge_type, description=docs.RELATIONSHIP_TYPE, metadata=graph(Derived())
-    )
+    type: RelationshipType = internal("type", description=docs.RELATIONSHIP_TYPE)  # type: ignore[valid-type]
     from_: str = internal("from", name="from", description="Key of the entity it starts at.")
     to: str = internal("to", description="Key of the entity it ends at.")
     role: str | None = stored(description=docs.ROLE)
@@ -75,9 +68,7 @@ class GraphEdge:
     via: str | None = stored(description=docs.VIA)
     project: str | None = stored(description=docs.PROJECT)
     since: str | None = stored(description=docs.SINCE)
-    sources: list[Source] = strawberry.field(
-        resolver=by_response_key, description=docs.RELATIONSHIP_SOURCES, metadata=graph(Sources())
-    )
+    sources: list[Source] = stored(description=docs.RELATIONSHIP_SOURCES, metadata=graph(Sources()))
 
 
 @strawberry.type(description="The subgraph around an entity.")

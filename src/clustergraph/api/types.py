@@ -140,8 +140,7 @@ def related_one(
     role: str | None = None,
     description: str,
 ) -> Any:
-    return strawberry.field(
-        resolver=by_response_key,
+    return stored(
         description=description,
         metadata=graph(Related(types, direction, targets, role=role, single=True)),
     )
@@ -227,8 +226,8 @@ class Entity(Node):
         description="ISO 3166-1 alpha-2 code of its country, where it has one.",
         metadata=graph(Property("country")),
     )
-    country: Annotated[Country, strawberry.lazy("clustergraph.api.types")] | None = strawberry.field(
-        resolver=by_response_key, description="Its country, where it has one.", metadata=graph(CountryOf())
+    country: Annotated[Country, strawberry.lazy("clustergraph.api.types")] | None = stored(
+        description="Its country, where it has one.", metadata=graph(CountryOf())
     )
     description: str | None = stored(
         description="Free text about it, written from its sources; null when none was recorded."
@@ -244,8 +243,8 @@ class Entity(Node):
         description="Keys of duplicates merged into this entity; `entity(key:)` finds it by them too.",
         metadata=graph(Property("mergedKeys", True)),
     )
-    sources: list[Annotated[Source, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
-        resolver=by_response_key, description=docs.ENTITY_SOURCES, metadata=graph(Sources())
+    sources: list[Annotated[Source, strawberry.lazy("clustergraph.api.types")]] = stored(
+        description=docs.ENTITY_SOURCES, metadata=graph(Sources())
     )
     claims: list[Claim] = strawberry.field(
         resolver=claims_field,
@@ -268,26 +267,19 @@ class Entity(Node):
 @strawberry.type(description="A relationship seen from one of its ends, with its properties.")
 class RelationshipEdge:
     cursor: str = internal("cursor", description=docs.CURSOR)
-    type: RelationshipType = strawberry.field(  # type: ignore[valid-type]
-        resolver=lambda root: root["__type"],  # type: ignore[misc]
-        description=docs.RELATIONSHIP_TYPE,
-        metadata=graph(Derived()),
-    )
+    type: RelationshipType = internal("type", description=docs.RELATIONSHIP_TYPE)  # type: ignore[valid-type]
     direction: RelationshipDirection = strawberry.field(  # type: ignore[valid-type]
         resolver=lambda root: Direction(root["__direction"]),  # type: ignore[misc]
         metadata=graph(Derived()),
         description="OUT when the relationship points from the entity asked about to `node`.",
     )
-    node: Entity = strawberry.field(
-        resolver=by_response_key, description="The entity at the other end.", metadata=graph(EdgeNode())
-    )
+    node: Entity = stored(description="The entity at the other end.", metadata=graph(EdgeNode()))
     role: str | None = stored(description=docs.ROLE)
     partner_number: int | None = stored(description=docs.PARTNER_NUMBER)
     via: str | None = stored(description=docs.VIA)
     project: str | None = stored(description=docs.PROJECT)
     since: str | None = stored(description=docs.SINCE)
-    sources: list[Annotated[Source, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
-        resolver=by_response_key,
+    sources: list[Annotated[Source, strawberry.lazy("clustergraph.api.types")]] = stored(
         description=docs.RELATIONSHIP_SOURCES,
         metadata=graph(Sources()),
     )
@@ -300,9 +292,7 @@ class RelationshipConnection:
     edges: list[RelationshipEdge] = stored(
         description="This page's relationships with their properties and the entity at the other end."
     )
-    nodes: list[Entity] = strawberry.field(
-        resolver=by_response_key, description="The entities at the other ends, in the order of `edges`."
-    )
+    nodes: list[Entity] = stored(description="The entities at the other ends, in the order of `edges`.")
 
 
 _TYPED_CONNECTIONS: dict[Kind, type] = {}
@@ -324,8 +314,7 @@ def _typed_connection(kind: Kind) -> type:
             (RelationshipEdge,),
             {
                 "__annotations__": {"node": node},
-                "node": strawberry.field(
-                    resolver=by_response_key,
+                "node": stored(
                     metadata=graph(EdgeNode()),
                     description=f"The {kind.value} at the other end of the relationship.",
                 ),
@@ -344,8 +333,7 @@ def _typed_connection(kind: Kind) -> type:
                     description=f"This page's relationships with their properties and the {kind.value} "
                     "at the other end."
                 ),
-                "nodes": strawberry.field(
-                    resolver=by_response_key,
+                "nodes": stored(
                     description=f"The {kind.value} at the other end of each relationship of the page, in order.",
                 ),
             },
@@ -368,8 +356,7 @@ class Claim:
     note: str | None = stored(
         description="What the source says of the value, or how it differs from other sources; null when nothing."
     )
-    source: Annotated[Source, strawberry.lazy("clustergraph.api.types")] = strawberry.field(
-        resolver=by_response_key,
+    source: Annotated[Source, strawberry.lazy("clustergraph.api.types")] = stored(
         description="The Source that states the value.",
         metadata=graph(ClaimSource()),
     )
@@ -378,14 +365,13 @@ class Claim:
 @strawberry.type(description="An actor that shares at least one project with another.")
 class PartnerEdge:
     cursor: str = internal("cursor", description=docs.CURSOR)
-    node: Entity = strawberry.field(
-        resolver=by_response_key,
+    node: Entity = stored(
         description="The partner: a cluster or organisation in a project with this entity (each a partner, "
         "PARTNER_IN, or taking part, PARTICIPATES_IN).",
         metadata=graph(EdgeNode()),
     )
-    projects: list[Annotated[Project, strawberry.lazy("clustergraph.api.types")]] = strawberry.field(
-        resolver=by_response_key, description="The projects both take part in."
+    projects: list[Annotated[Project, strawberry.lazy("clustergraph.api.types")]] = stored(
+        description="The projects both take part in."
     )
 
 
@@ -396,7 +382,7 @@ class PartnerConnection:
     edges: list[PartnerEdge] = stored(
         description="This page's partners, each once, by name and then key, with the projects shared."
     )
-    nodes: list[Entity] = strawberry.field(resolver=by_response_key, description=docs.NODES)
+    nodes: list[Entity] = stored(description=docs.NODES)
 
 
 _OUT, _IN = Direction.OUT, Direction.IN
