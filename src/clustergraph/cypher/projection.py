@@ -115,8 +115,9 @@ class Emitter:
         match = self._pattern(var, r, m, plan.types, plan.direction) + self._where(
             r, m, plan.targets, plan.role
         )
-        order = f"ORDER BY {r}.partnerNumber, {m}.name, {m}.key {self._page(plan.page)}"
-        parts = [f"__total: COUNT {{ MATCH {match} }}", *self.page_entries(plan.page, plan.edges)]
+        bounds, page_entries = self._page(plan.page, plan.edges)
+        order = f"ORDER BY {r}.partnerNumber, {m}.name, {m}.key {bounds}"
+        parts = [f"__total: COUNT {{ MATCH {match} }}", *page_entries]
         for key, edge in plan.edges:
             parts.append(
                 f"`{key}`: COLLECT {{ MATCH {match} WITH {var}, {r}, {m} {order} "
@@ -127,14 +128,6 @@ class Emitter:
                 f"`{key}`: COLLECT {{ MATCH {match} WITH {r}, {m} {order} RETURN {self.node(m, plans)} }}"
             )
         return "{" + ", ".join(parts) + "}"
-
-    def page_entries(self, page: Page, edges: tuple[tuple[str, Any], ...]) -> list[str]:
-        """Where a page starts and how long it is, and which keys hold its edges (they get cursors)."""
-        return [
-            f"__offset: {self.param(page.offset)}",
-            f"__first: {self.param(page.first)}",
-            f"__edges: {self.param([key for key, _ in edges])}",
-        ]
 
     def _edge_map(self, var: str, r: str, m: str, plan: EdgePlan) -> str:
         entries = [
@@ -192,10 +185,11 @@ class Emitter:
 
         match = f"{shared_with(f'{m}:{ENTITY_LABEL}', p)} WHERE {m} <> {var}"
         # No aggregating function inside: Neo4j would read it as aggregating the outer RETURN.
-        page = f"WITH DISTINCT {m} ORDER BY {m}.name, {m}.key {self._page(plan.page)}"
+        bounds, page_entries = self._page(plan.page, plan.edges)
+        page = f"WITH DISTINCT {m} ORDER BY {m}.name, {m}.key {bounds}"
         parts = [
             f"__total: size(COLLECT {{ MATCH {match} RETURN DISTINCT {m}.key }})",
-            *self.page_entries(plan.page, plan.edges),
+            *page_entries,
         ]
 
         def edge_map(edge: PartnerEdgePlan) -> str:
@@ -231,8 +225,16 @@ class Emitter:
             f"WITH {c}, {s} ORDER BY {c}.property, {s}.key RETURN {{{', '.join(entries)}}} }}"
         )
 
-    def _page(self, page: Page) -> str:
-        return f"SKIP {self.param(page.offset)} LIMIT {self.param(page.first)}"
+    def _page(self, page: Page, edges: tuple[tuple[str, Any], ...]) -> tuple[str, list[str]]:
+        """`SKIP … LIMIT …` of a page, and the entries that tell its answer where the page starts,
+        how long it is and which keys hold its edges (they get cursors), on the same parameters."""
+        offset, first = self.param(page.offset), self.param(page.first)
+        edge_keys = self.param([key for key, _ in edges])
+        return f"SKIP {offset} LIMIT {first}", [
+            f"__offset: {offset}",
+            f"__first: {first}",
+            f"__edges: {edge_keys}",
+        ]
 
 
 def _scalar(var: str, scalar: Scalar) -> str:
