@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,16 +58,8 @@ def redis_server() -> Iterator[str]:
         process = subprocess.Popen(
             [*command, "--dir", folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        try:
-            deadline = time.monotonic() + 20
-            while not _redis_answers(port):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server did not start on port {port}")
-                time.sleep(0.05)
+        with _running(process, lambda: _redis_answers(port), f"redis-server on port {port}"):
             yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 @dataclass
@@ -184,21 +176,25 @@ def proxy(upstreams: list[str]) -> Iterator[str]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        try:
-            deadline = time.monotonic() + 20
-            while not _listens(port):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    errors = (
-                        process.stderr.read().decode()
-                        if process.stderr and process.poll() is not None
-                        else ""
-                    )
-                    raise RuntimeError(f"nginx did not start on port {port}: {errors}")
-                time.sleep(0.05)
+        with _running(process, lambda: _listens(port), f"nginx on port {port}"):
             yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+
+
+@contextmanager
+def _running(process: subprocess.Popen[bytes], ready: Callable[[], bool], what: str) -> Iterator[None]:
+    """Waits (20 s at most) until `ready()`, failing with what the process said if it exits;
+    stops the process after."""
+    try:
+        deadline = time.monotonic() + 20
+        while not ready():
+            if process.poll() is not None or time.monotonic() > deadline:
+                said = process.stderr.read().decode() if process.stderr and process.poll() is not None else ""
+                raise RuntimeError(f"{what} did not start" + (f": {said}" if said else ""))
+            time.sleep(0.05)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def _listens(port: int) -> bool:

@@ -4,6 +4,8 @@
 // replaced by a seeded generator (mulberry32) and put back at once; with `animate: false`
 // the layout runs synchronously, inside that window.
 
+import { gridPositions } from './grid-layout.js';
+
 export function seededRandom(seed) {
   let a = seed >>> 0;
   return () => {
@@ -23,8 +25,6 @@ function withSeed(seed, work) {
     Math.random = saved;
   }
 }
-
-import { gridPositions } from './grid-layout.js';
 
 // Over this many nodes a fresh layout is the country grid (grid-layout.js), not fCoSE.
 const HUGE = 1000;
