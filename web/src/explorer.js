@@ -162,10 +162,19 @@ function layoutPage(root) {
   return { search, from, to, crossBorder, findPaths, clear, details, paths, undo, copyLink, relayout, fit, exportButtons, neighbourhoodExports, network, tooltip, list, status };
 }
 
+// Cytoscape 3.34-3.35 flips a node's `:backgrounding` state twice in every drawing of a
+// node without a background image (drawing-nodes.mjs counts an absent image as loaded in
+// one of its two image passes), and each flip restyles the node, its country box and the
+// box's other nodes: most of a 2,000-node frame (docs/explorer-performance.md). A loaded,
+// transparent 1x1 image keeps the counts equal. One URL without spaces: the property is a list.
+const BLANK_IMAGE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+
 const STYLE = [
   {
     selector: 'node',
     style: {
+      'background-image': BLANK_IMAGE,
+      'background-image-opacity': 0,
       'background-color': 'data(colour)',
       shape: 'data(shape)',
       label: 'data(label)',
