@@ -133,6 +133,20 @@ async def test_typename_everywhere(same: Compare) -> None:
     )
 
 
+async def test_aliases_named_like_internal_values(same: Compare) -> None:
+    # Relay's `__isEntity: __typename`, and aliases spelled like the keys answers carry
+    # internally: both paths answer them as the fields they alias.
+    data = await _fast(
+        same,
+        """{ node(id: "Q2x1c3RlcjpjbHVzdGVyOmV1cm9yZWdpb24tYmVza2lkeQ==") { __isEntity: __typename
+              ... on Entity { __kind: key __key: name __total: kind }
+              ... on Cluster { relationships(first: 1) { __edges: edges { __cursor: cursor __type: type } } } } }""",
+    )
+    node = data["node"]
+    assert node["__isEntity"] == "Cluster" and node["__kind"] == "cluster:euroregion-beskidy"
+    assert node["__total"] == "CLUSTER" and node["relationships"]["__edges"][0]["__cursor"]
+
+
 @pytest.mark.parametrize("flag", [True, False])
 async def test_skip_and_include(same: Compare, flag: bool) -> None:
     data = await _fast(

@@ -99,12 +99,14 @@ async def test_the_exports_hold_what_is_on_screen(service_url: str) -> None:
         same_edges(graphml)
         for key, drawn_at in screen.items():
             data = graphml.nodes[key]
-            assert (data["x"], data["y"], data["colour"], data["size"]) == (
+            assert (data["x"], data["y"], data["color"], data["size"]) == (
                 drawn_at["x"],
                 drawn_at["y"],
                 drawn_at["colour"],
                 drawn_at["size"],
             )
+            # What Gephi's GraphML importer colours a node by.
+            assert "#{:02x}{:02x}{:02x}".format(data["r"], data["g"], data["b"]) == drawn_at["colour"]
 
         gexf = nx.read_gexf(io.BytesIO(files["gexf"]))
         assert set(gexf.nodes) == set(screen)
@@ -120,10 +122,10 @@ async def test_the_exports_hold_what_is_on_screen(service_url: str) -> None:
         same_edges(nx.cytoscape_graph(cyjs))
         positions = {n["data"]["id"]: n["position"] for n in cyjs["elements"]["nodes"]}
         assert positions == {k: {"x": v["x"], "y": v["y"]} for k, v in screen.items()}
-        assert any(rule["style"].get("background-color") == "data(colour)" for rule in cyjs["style"])
+        assert any(rule["style"].get("background-color") == "data(color)" for rule in cyjs["style"])
 
         nodes_csv = pd.read_csv(io.BytesIO(files["nodes.csv"])).set_index("id")
         assert set(nodes_csv.index) == set(screen)
-        assert all(nodes_csv.loc[k, "colour"] == v["colour"] for k, v in screen.items())
+        assert all(nodes_csv.loc[k, "color"] == v["colour"] for k, v in screen.items())
         assert len(pd.read_csv(io.BytesIO(files["edges.csv"]))) == len(edges)
         assert errors == []

@@ -7,9 +7,10 @@ GraphML, GEXF and CSV have no list type, so list values (names, aliases, sources
 topics) are written there as JSON text; Cytoscape.js JSON keeps them as lists.
 
 A view exported from the explorer also carries each node's place, colour and size as drawn
-(`place`): GraphML and CSV as the attributes `x`, `y`, `colour`, `size`; GEXF as
+(`place`): GraphML and CSV as the attributes `x`, `y`, `size`, `color` (`#rrggbb`) and
+`r`, `g`, `b` (0-255; what Gephi's GraphML importer colours nodes by); GEXF as
 `viz:position`, `viz:color` and `viz:size` (y flipped: Gephi's y axis points up); Cytoscape
-JSON as each node's `position` and a `style` that draws `colour` and `size`.
+JSON as each node's `position` and a `style` that draws `color` and `size`.
 """
 
 from __future__ import annotations
@@ -116,7 +117,8 @@ def write(graph: Network, fmt: Format) -> Iterator[str]:
     if fmt is Format.GRAPHML:
         yield from _lines(nx.generate_graphml(flattened(graph), encoding="utf-8", prettyprint=True))
     elif fmt is Format.GEXF:
-        yield from _lines(nx.generate_gexf(with_viz(flattened(graph)), encoding="utf-8", prettyprint=True))
+        gexf = for_gexf(with_viz(flattened(graph)))
+        yield from _lines(nx.generate_gexf(gexf, encoding="utf-8", prettyprint=True))
     elif fmt is Format.CYTOSCAPE:
         yield json.dumps(cytoscape_document(graph), ensure_ascii=False)
     elif fmt is Format.NODES_CSV:
@@ -155,14 +157,16 @@ class Placement:
     size: float
 
 
-PLACEMENT_FIELDS = ("x", "y", "colour", "size")
+PLACEMENT_FIELDS = ("x", "y", "color", "r", "g", "b", "size")
 
 
 def place(graph: Network, placements: dict[str, Placement]) -> None:
     """Gives the nodes their places, colours and sizes as attributes."""
     for key, where in placements.items():
         if key in graph:
-            graph.nodes[key].update(x=where.x, y=where.y, colour=where.colour, size=where.size)
+            graph.nodes[key].update(
+                x=where.x, y=where.y, color=where.colour, **_rgb(where.colour), size=where.size
+            )
 
 
 def _rgb(colour: str) -> dict[str, int]:
@@ -176,16 +180,37 @@ def with_viz(graph: Network) -> Network:
     copy = graph.copy()
     for _, data in copy.nodes(data=True):
         if "x" in data:
-            x, y, colour, size = (data.pop(name) for name in PLACEMENT_FIELDS)
-            data["viz"] = {"position": {"x": x, "y": -y, "z": 0.0}, "color": _rgb(colour), "size": size}
+            x, y, _hex, r, g, b, size = (data.pop(name) for name in PLACEMENT_FIELDS)
+            data["viz"] = {
+                "position": {"x": x, "y": -y, "z": 0.0},
+                "color": {"r": r, "g": g, "b": b},
+                "size": size,
+            }
+    return copy
+
+
+class _EdgesById(nx.MultiDiGraph):  # type: ignore[type-arg]
+    """A multigraph the GEXF writer takes edge by edge, each with its `id`: told it is a
+    multigraph, networkx adds the edge key again as a `networkx_key` attribute column."""
+
+    def is_multigraph(self) -> bool:
+        return False
+
+
+def for_gexf(graph: Network) -> Network:
+    copy = _EdgesById()
+    copy.graph.update(graph.graph)
+    copy.add_nodes_from(graph.nodes(data=True))
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        copy.add_edge(u, v, key=key, **data, id=key)
     return copy
 
 
 # Cytoscape.js draws a placed view's colours and sizes from the nodes' own data.
 CYTOSCAPE_STYLE = [
     {
-        "selector": "node[colour]",
-        "style": {"background-color": "data(colour)", "width": "data(size)", "height": "data(size)"},
+        "selector": "node[color]",
+        "style": {"background-color": "data(color)", "width": "data(size)", "height": "data(size)"},
     },
     {"selector": "node", "style": {"label": "data(label)"}},
     {

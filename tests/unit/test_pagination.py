@@ -52,28 +52,28 @@ def test_first_out_of_bounds_is_bad_input(first: int) -> None:
 
 def test_page_info_of_a_middle_page() -> None:
     page = paginated(
-        {"__total": 10, "__offset": 4, "__first": 2, "__edges": ["e"], "e": [{"node": {}}, {"node": {}}]}
+        {"#total": 10, "#offset": 4, "#first": 2, "#edges": ["e"], "e": [{"node": {}}, {"node": {}}]}
     )
     assert page is not None
-    assert [edge["__cursor"] for edge in page["e"]] == [encode_cursor(5), encode_cursor(6)]
-    assert page["__page_info"] == {
+    assert [edge["#cursor"] for edge in page["e"]] == [encode_cursor(5), encode_cursor(6)]
+    assert page["#page_info"] == {
         "has_next_page": True,
         "has_previous_page": True,
         "start_cursor": encode_cursor(5),
         "end_cursor": encode_cursor(6),
     }
     # The next page starts after the end cursor.
-    assert _planner().page({"first": 2, "after": page["__page_info"]["end_cursor"]}).offset == 6
+    assert _planner().page({"first": 2, "after": page["#page_info"]["end_cursor"]}).offset == 6
 
 
 def test_every_selection_of_edges_gets_cursors() -> None:
     page = paginated(
-        {"__total": 3, "__offset": 0, "__first": 2, "__edges": ["a", "b"], "a": [{}, {}], "b": [{}, {}]}
+        {"#total": 3, "#offset": 0, "#first": 2, "#edges": ["a", "b"], "a": [{}, {}], "b": [{}, {}]}
     )
     assert page is not None
     assert (
-        [e["__cursor"] for e in page["a"]]
-        == [e["__cursor"] for e in page["b"]]
+        [e["#cursor"] for e in page["a"]]
+        == [e["#cursor"] for e in page["b"]]
         == [
             encode_cursor(1),
             encode_cursor(2),
@@ -82,12 +82,12 @@ def test_every_selection_of_edges_gets_cursors() -> None:
 
 
 def test_page_info_of_the_last_and_of_an_empty_page() -> None:
-    last = paginated({"__total": 3, "__offset": 2, "__first": 20, "__edges": [], "nodes": [{}]})
-    assert last is not None and last["__page_info"]["has_next_page"] is False
-    assert last["__page_info"]["end_cursor"] == encode_cursor(3)
-    empty = paginated({"__total": 0, "__offset": 0, "__first": 20, "__edges": ["edges"], "edges": []})
+    last = paginated({"#total": 3, "#offset": 2, "#first": 20, "#edges": [], "nodes": [{}]})
+    assert last is not None and last["#page_info"]["has_next_page"] is False
+    assert last["#page_info"]["end_cursor"] == encode_cursor(3)
+    empty = paginated({"#total": 0, "#offset": 0, "#first": 20, "#edges": ["edges"], "edges": []})
     assert empty is not None
-    assert empty["__page_info"] == {
+    assert empty["#page_info"] == {
         "has_next_page": False,
         "has_previous_page": False,
         "start_cursor": None,
@@ -98,6 +98,6 @@ def test_page_info_of_the_last_and_of_an_empty_page() -> None:
 
 def test_page_info_without_edges_or_nodes_still_knows_what_follows() -> None:
     # `{ totalCount pageInfo { hasNextPage } }`: no items selected, the page's length follows from its bounds.
-    page = paginated({"__total": 30, "__offset": 0, "__first": 20, "__edges": []})
-    assert page is not None and page["__page_info"]["has_next_page"] is True
-    assert page["__page_info"]["end_cursor"] == encode_cursor(20)
+    page = paginated({"#total": 30, "#offset": 0, "#first": 20, "#edges": []})
+    assert page is not None and page["#page_info"]["has_next_page"] is True
+    assert page["#page_info"]["end_cursor"] == encode_cursor(20)

@@ -30,7 +30,13 @@ from clustergraph.api.context import Context
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
 from clustergraph.api.errors import QUERY_TOO_COMPLEX, RATE_LIMITED, SERVICE_UNAVAILABLE
 from clustergraph.api.live_ws import LiveTransportWSHandler
-from clustergraph.api.media import GRAPHQL_RESPONSE, JSON, accepts_event_stream, negotiate
+from clustergraph.api.media import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    NegotiatedSSETransport,
+    accepts_event_stream,
+    negotiate,
+)
 from clustergraph.api.persisted import PersistedQueryError, resolve
 from clustergraph.api.playground import graphiql_html
 from clustergraph.api.schema import ClusterSchema, build_schema
@@ -82,6 +88,10 @@ def json_response(
 class ClusterGraphQL(GraphQL[Context, None]):
     # Live subscriptions kept as records in the feed's fan-out (api/live_ws.py).
     graphql_transport_ws_handler_class = LiveTransportWSHandler
+    stream_transport_classes_by_protocol = {
+        **GraphQL.stream_transport_classes_by_protocol,
+        GRAPHQL_SSE_PROTOCOL: NegotiatedSSETransport,
+    }
 
     def __init__(self, schema: ClusterSchema, settings: Settings, **options: Any) -> None:
         super().__init__(schema, **options)

@@ -139,21 +139,6 @@ def max_depth_rule(limit: int) -> type[ValidationRule]:
     return MaxDepth
 
 
-class ReservedAliasesRule(ValidationRule):
-    """Aliases may not start with `__`: answers keep what derived fields need under such keys
-    (`translate.plan`), and GraphQL reserves those names for introspection."""
-
-    def enter_field(self, node: FieldNode, *_: Any) -> None:
-        if node.alias and node.alias.value.startswith("__"):
-            self.report_error(
-                GraphQLError(
-                    f"The alias `{node.alias.value}` starts with `__`, which GraphQL reserves; choose another.",
-                    node,
-                    extensions={"code": VALIDATION_FAILED},
-                )
-            )
-
-
 def _coded(rule: type[ASTValidationRule], code: str) -> type[ASTValidationRule]:
     """graphql-core's rule, its errors tagged with `code` where they are made."""
 
@@ -172,7 +157,6 @@ def limit_rules(settings: Settings) -> tuple[type[ASTValidationRule], ...]:
         for rule in specified_rules
     ]
     rules += [
-        ReservedAliasesRule,
         max_depth_rule(settings.max_query_depth),
         max_aliases_rule(settings.max_aliases),
     ]

@@ -83,11 +83,11 @@ class Neighbourhood:
 
 def _border_crossings(root: strawberry.Parent[Row]) -> int:
     # Cypher folded consecutive repeats of a country into one.
-    return max(len(root["__countries"]) - 1, 0)
+    return max(len(root["#countries"]) - 1, 0)
 
 
 def _crosses_border(root: strawberry.Parent[Row]) -> bool:
-    return len(root["__countries"]) > 1
+    return len(root["#countries"]) > 1
 
 
 @strawberry.type(description="A chain of cooperation relationships from one entity to another.")

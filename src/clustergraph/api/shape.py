@@ -93,7 +93,7 @@ def reader_of(field: GraphQLField) -> Reader | None:
     keyed = _KEYED_RESOLVERS.get(wrapped)
     if keyed is not None:
         return keyed
-    # A plain function of its parent (`lambda root: root["__kind"]`), with no arguments,
+    # A plain function of its parent (`lambda root: root["#kind"]`), with no arguments,
     # no info, and nothing to await.
     parent = resolver.root_parameter or resolver.parent_parameter
     if (
@@ -192,8 +192,8 @@ class Shapers:
         raise Decline
 
     def runtime_type(self, abstract: GraphQLAbstractType, value: Any) -> GraphQLObjectType:
-        # Entities name their type in `__kind` (what their is_type_of checks).
-        name = value.get("__kind") if isinstance(value, dict) else None
+        # Entities name their type in `#kind` (what their is_type_of checks).
+        name = value.get("#kind") if isinstance(value, dict) else None
         schema = self.request.schema
         runtime = schema.get_type(name) if isinstance(name, str) else None
         if not isinstance(runtime, GraphQLObjectType) or not schema.is_sub_type(abstract, runtime):

@@ -74,7 +74,7 @@ def stored(**options: Any) -> Any:
 
 def internal(under: str, **options: Any) -> Any:
     """A field read from what every answer of its type carries under `__<under>`."""
-    key = f"__{under}"
+    key = f"#{under}"
     return strawberry.field(resolver=lambda root: root[key], metadata=graph(Derived()), **options)  # type: ignore[misc]
 
 
@@ -179,12 +179,12 @@ class Node:
     id: strawberry.ID = strawberry.field(  # type: ignore[assignment]
         description="Global id; `node(id:)` fetches it.",
         metadata=graph(Derived()),
-        resolver=lambda root: global_id(root["__kind"], root["__key"]),  # type: ignore[misc]
+        resolver=lambda root: global_id(root["#kind"], root["#key"]),  # type: ignore[misc]
     )
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Any) -> bool:
-        return isinstance(obj, dict) and obj.get("__kind") == cls.__name__
+        return isinstance(obj, dict) and obj.get("#kind") == cls.__name__
 
 
 def localized(stored_names: list[str] | None) -> list[LocalizedName]:
@@ -201,7 +201,7 @@ def localized_names(root: strawberry.Parent[Row], info: Info) -> list[LocalizedN
 
 
 def _kind(root: strawberry.Parent[Row]) -> Kind:
-    return Kind(root["__kind"])
+    return Kind(root["#kind"])
 
 
 @strawberry.interface(description="Anything the graph holds facts about.")
@@ -269,7 +269,7 @@ class RelationshipEdge:
     cursor: str = internal("cursor", description=docs.CURSOR)
     type: RelationshipType = internal("type", description=docs.RELATIONSHIP_TYPE)  # type: ignore[valid-type]
     direction: RelationshipDirection = strawberry.field(  # type: ignore[valid-type]
-        resolver=lambda root: Direction(root["__direction"]),  # type: ignore[misc]
+        resolver=lambda root: Direction(root["#direction"]),  # type: ignore[misc]
         metadata=graph(Derived()),
         description="OUT when the relationship points from the entity asked about to `node`.",
     )

@@ -63,8 +63,8 @@ class Emitter:
 
     def _node_map(self, var: str, plan: NodePlan) -> str:
         entries = [
-            f"__kind: head([label IN labels({var}) WHERE label <> '{ENTITY_LABEL}'])",
-            f"__key: {var}.key",
+            f"`#kind`: head([label IN labels({var}) WHERE label <> '{ENTITY_LABEL}'])",
+            f"`#key`: {var}.key",
             *(_scalar(var, s) for s in plan.scalars),
             *(f"`{child.key}`: {self._child(var, child)}" for child in plan.children),
         ]
@@ -117,7 +117,7 @@ class Emitter:
         )
         bounds, page_entries = self._page(plan.page, plan.edges)
         order = f"ORDER BY {r}.partnerNumber, {m}.name, {m}.key {bounds}"
-        parts = [f"__total: COUNT {{ MATCH {match} }}", *page_entries]
+        parts = [f"`#total`: COUNT {{ MATCH {match} }}", *page_entries]
         for key, edge in plan.edges:
             parts.append(
                 f"`{key}`: COLLECT {{ MATCH {match} WITH {var}, {r}, {m} {order} "
@@ -131,8 +131,8 @@ class Emitter:
 
     def _edge_map(self, var: str, r: str, m: str, plan: EdgePlan) -> str:
         entries = [
-            f"__type: type({r})",
-            f"__direction: CASE WHEN startNode({r}) = {var} THEN 'OUT' ELSE 'IN' END",
+            f"`#type`: type({r})",
+            f"`#direction`: CASE WHEN startNode({r}) = {var} THEN 'OUT' ELSE 'IN' END",
             *(_scalar(r, s) for s in plan.scalars),
             *self.keyed(m, plan.nodes),
             *self._keyed_sources(r, plan.sources),
@@ -149,10 +149,10 @@ class Emitter:
     def graph_edge(self, r: str, plan: EdgePlan) -> str:
         """A relationship as a free-standing edge: type, ends, selected properties and sources."""
         entries = [
-            f"__type: type({r})",
-            f"__from: startNode({r}).key",
-            f"__to: endNode({r}).key",
-            f"__id: elementId({r})",
+            f"`#type`: type({r})",
+            f"`#from`: startNode({r}).key",
+            f"`#to`: endNode({r}).key",
+            f"`#id`: elementId({r})",
             *(_scalar(r, s) for s in plan.scalars),
             *self._keyed_sources(r, plan.sources),
         ]
@@ -188,7 +188,7 @@ class Emitter:
         bounds, page_entries = self._page(plan.page, plan.edges)
         page = f"WITH DISTINCT {m} ORDER BY {m}.name, {m}.key {bounds}"
         parts = [
-            f"__total: size(COLLECT {{ MATCH {match} RETURN DISTINCT {m}.key }})",
+            f"`#total`: size(COLLECT {{ MATCH {match} RETURN DISTINCT {m}.key }})",
             *page_entries,
         ]
 
@@ -231,9 +231,9 @@ class Emitter:
         offset, first = self.param(page.offset), self.param(page.first)
         edge_keys = self.param([key for key, _ in edges])
         return f"SKIP {offset} LIMIT {first}", [
-            f"__offset: {offset}",
-            f"__first: {first}",
-            f"__edges: {edge_keys}",
+            f"`#offset`: {offset}",
+            f"`#first`: {first}",
+            f"`#edges`: {edge_keys}",
         ]
 
 

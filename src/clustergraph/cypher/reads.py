@@ -223,8 +223,8 @@ _FOLDED_COUNTRIES = (
 
 def _path_map(e: Emitter, path: str, plans: PathPlans) -> str:
     entries = [
-        f"__length: length({path})",
-        f"__countries: {_FOLDED_COUNTRIES.format(nodes=f'nodes({path})')}",
+        f"`#length`: length({path})",
+        f"`#countries`: {_FOLDED_COUNTRIES.format(nodes=f'nodes({path})')}",
     ]
     for key, plans_of_nodes in plans.nodes:
         x = e.var("x")
@@ -286,7 +286,7 @@ def cross_border_partners(
 ) -> CypherQuery:
     e = Emitter()
     country_test = f"AND b.country IN {e.param(list(countries))}" if countries is not None else ""
-    entries = ["__country: b.country", "__distance: length(p)", *e.keyed("b", partners)]
+    entries = ["`#country`: b.country", "`#distance`: length(p)", *e.keyed("b", partners)]
     entries += [f"`{key}`: {_path_map(e, 'p', path)}" for key, path in paths]
     actors = " OR ".join(f"b:{kind_label(k)}" for k in (Kind.CLUSTER, Kind.ORGANISATION))
     # A shortest path to each `b` is simple without a test: one that met a node twice
@@ -317,7 +317,7 @@ def neighbourhood(
     edges: tuple[tuple[str, EdgePlan], ...],
 ) -> CypherQuery:
     e = Emitter()
-    entries = ["__truncated: truncated", *e.keyed("c", center)]
+    entries = ["`#truncated`: truncated", *e.keyed("c", center)]
     entries += [f"`{key}`: [x IN kept | {e.node('x', plans)}]" for key, plans in nodes]
     entries += [f"`{key}`: [r IN rels | {e.graph_edge('r', edge)}]" for key, edge in edges]
     edge_call = ""

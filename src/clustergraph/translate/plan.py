@@ -7,8 +7,9 @@ with different arguments or sub-selections never share one. It holds no Cypher;
 `clustergraph.cypher.projection` writes the Cypher from it.
 
 What the answer needs beyond the selection (an entity's kind and key, a connection's
-total and offset, a relationship's type) goes under keys that start with `__`, which
-no response key may (`api/limits.py` refuses such aliases), so the two never collide.
+total and offset, a relationship's type) goes under keys that start with `#`, which no
+GraphQL name can, so no response key collides with them (aliases starting with `__`,
+such as Relay's `__isEntity`, are the client's own).
 """
 
 from __future__ import annotations

@@ -144,17 +144,17 @@ def bounded(name: str, value: int, low: int, high: int) -> int:
 
 
 def paginated(data: Row | None) -> Row | None:
-    """Give a projected connection (`__total`, `__offset`, `__first`, and the keys of its
-    edges in `__edges`) its cursors and page info, once."""
-    if data is None or "__page_info" in data:
+    """Give a projected connection (`#total`, `#offset`, `#first`, and the keys of its
+    edges in `#edges`) its cursors and page info, once."""
+    if data is None or "#page_info" in data:
         return data
-    offset, total = int(data["__offset"]), int(data["__total"])
+    offset, total = int(data["#offset"]), int(data["#total"])
     # The page's length whether or not its items were selected.
-    count = max(0, min(int(data["__first"]), total - offset))
-    for key in data["__edges"]:
+    count = max(0, min(int(data["#first"]), total - offset))
+    for key in data["#edges"]:
         for index, edge in enumerate(data[key]):
-            edge["__cursor"] = encode_cursor(offset + index + 1)
-    data["__page_info"] = {
+            edge["#cursor"] = encode_cursor(offset + index + 1)
+    data["#page_info"] = {
         "has_next_page": offset + count < total,
         "has_previous_page": offset > 0,
         "start_cursor": encode_cursor(offset + 1) if count else None,
@@ -168,10 +168,10 @@ def _page_result(rows: Rows, page: Page, plans: reads.ConnectionPlans) -> Row:
     row = rows[0]
     items = row["items"]
     data: Row = {
-        "__total": row["total"],
-        "__offset": page.offset,
-        "__first": page.first,
-        "__edges": [key for key, _ in plans.edges],
+        "#total": row["total"],
+        "#offset": page.offset,
+        "#first": page.first,
+        "#edges": [key for key, _ in plans.edges],
     }
     for key in [key for key, _ in plans.edges] + [key for key, _ in plans.nodes]:
         data[key] = [item[key] for item in items]
@@ -214,7 +214,7 @@ def _node(field: RootField) -> Prepared:
     root = _Root(field)
 
     def finish(rows: Rows) -> Any:
-        if not rows or rows[0]["result"]["__kind"] != parsed[0]:
+        if not rows or rows[0]["result"]["#kind"] != parsed[0]:
             return None
         return rows[0]["result"]
 
