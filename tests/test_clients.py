@@ -24,7 +24,9 @@ CLUSTER = "cluster:euroregion-beskidy"
 def _node() -> str:
     node = shutil.which("node")
     assert node, "Node.js is needed for the client tests (scripts/setup installs it)"
-    assert (CLIENTS_DIR / "node_modules" / "@urql" / "core").is_dir(), "run scripts/setup (npm ci in tools/clients)"
+    assert (CLIENTS_DIR / "node_modules" / "@urql" / "core").is_dir(), (
+        "run scripts/setup (npm ci in tools/clients)"
+    )
     return node
 
 
@@ -82,6 +84,11 @@ def test_the_relay_artifacts_match_the_schema() -> None:
     if not compiler.exists():
         pytest.fail("run scripts/setup (npm ci in tools/clients)")
     done = subprocess.run(
-        [str(compiler), "--validate"], cwd=CLIENTS_DIR, capture_output=True, text=True, timeout=120, check=False
+        [str(compiler), "--validate"],
+        cwd=CLIENTS_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr

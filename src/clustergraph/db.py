@@ -41,7 +41,7 @@ from neo4j.exceptions import (
 
 from clustergraph.errors import BadBookmark, GraphUnavailable, QueryTimeout
 from clustergraph.location import GraphLocation
-from clustergraph.metrics import NEO4J_ERRORS
+from clustergraph.metrics import NEO4J_ERRORS, NEO4J_QUERIES
 
 __all__ = ["BadBookmark", "Graph", "GraphUnavailable", "QueryTimeout", "query_counter", "translate_error"]
 
@@ -82,6 +82,7 @@ def _record(query: str) -> None:
     log = query_counter.get()
     if log is not None:
         log.append(query)
+    NEO4J_QUERIES.labels("graphql" if log is not None else "other").inc()
 
 
 def translate_error(error: Exception) -> Exception:

@@ -28,6 +28,11 @@ GRAPHQL_OPERATIONS = Counter(
     "GraphQL operations by outcome: ok, or the first error's extensions.code.",
     ["outcome"],
 )
+NEO4J_QUERIES = Counter(
+    "clustergraph_neo4j_queries_total",
+    "Cypher queries sent to Neo4j: by a GraphQL operation, or other (credentials, exports, health, the live feed).",
+    ["origin"],
+)
 NEO4J_ERRORS = Counter("clustergraph_neo4j_errors_total", "Failed Cypher queries, by kind.", ["kind"])
 RATE_LIMITED = Counter("clustergraph_rate_limited_total", "Requests refused with 429.", ["by"])
 

@@ -3,10 +3,13 @@
 For a query whose root fields the translator knows (`translate.roots.PREPARERS`, and
 `__typename`), a request costs a cache lookup of its compiled document, the coercion of
 its variables, a lookup of the plans bound from them, one Cypher query per root field,
-and one walk that shapes the rows (`api/shape.py`). Everything else (introspection,
-mutations, `history`, any request with an error) is declined and answered by
-graphql-core's executor through Strawberry, which reads the same compiled document;
-a test proves both give byte-identical answers.
+and one walk that shapes the rows (`api/shape.py`). What it does not plan (introspection,
+mutations, `history`, a document or variables with errors) is declined before any Cypher
+runs and answered by graphql-core's executor through Strawberry, which reads the same
+compiled document. Once a root field's Cypher has run, its answer is this path's
+whatever happens: an unknown key, an outage, a null in a non-null field become errors
+with their paths here, never a second run by graphql-core (which would read Neo4j
+again). A test proves both executors give byte-identical answers.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ from clustergraph.api.context import Context
 from clustergraph.api.errors import classify
 from clustergraph.api.limits import bind_errors
 from clustergraph.api.permissions import require
-from clustergraph.api.shape import Decline, Shaper, Shapers
+from clustergraph.api.shape import Decline, Errors, FieldError, Shaper, Shapers, careful
 from clustergraph.auth.identity import Role
 from clustergraph.db import query_counter
-from clustergraph.errors import ClusterGraphError, GraphUnavailable, QueryTimeout
+from clustergraph.errors import ClusterGraphError
 from clustergraph.observe import record_operation
 from clustergraph.settings import Settings
 from clustergraph.translate.bind import request_of, variable_key
@@ -122,12 +125,14 @@ class CompiledReads:
         for selected in collect(request, [compiled.operation.selection_set], root_type, with_meta=True):
             if selected.field_name == "__typename":
                 name = root_type.name
-                roots.append(_RootPlan(selected.response_key, None, lambda _value, name=name: name))  # type: ignore[misc]
+                roots.append(_RootPlan(selected.response_key, None, lambda _value, _path, name=name: name))  # type: ignore[misc]
                 continue
             if selected.field_name not in PREPARERS:
                 return None
             field = RootField(request, selected.definition, selected.nodes, selected.arguments, self.settings)
-            shape = shapers.of(selected.definition.type, selected.nodes)
+            shape = shapers.of(
+                selected.definition.type, selected.nodes, f"{root_type.name}.{selected.field_name}"
+            )
             non_null = is_non_null_type(selected.definition.type)
             roots.append(
                 _RootPlan(selected.response_key, prepare(field), shape, tuple(selected.nodes), non_null)
@@ -141,30 +146,50 @@ class CompiledReads:
         errors: list[GraphQLError] = []
         try:
             for root in plan.roots:
-                if root.prepared is None:
-                    data[root.key] = root.shape(None)  # type: ignore[index]
-                    continue
-                query = root.prepared.query
-                try:
-                    rows = await context.graph.read(query.text, query.params)  # type: ignore[arg-type]
-                except (GraphUnavailable, QueryTimeout) as error:
-                    # Answered here, not by graphql-core again: a second wait for Neo4j would
-                    # double the time an outage takes to report. Its shape is graphql-core's.
-                    errors.append(
-                        classify(located_error(error, list(root.nodes), Path(None, root.key, None).as_list()))
-                    )
-                    if root.non_null:
-                        data = None
-                        break
-                    data[root.key] = None  # type: ignore[index]
-                    continue
-                data[root.key] = root.shape(root.prepared.finish(rows))  # type: ignore[index]
+                shaped, root_errors, null_reached_data = await self._root(root, context)
+                errors.extend(root_errors)
+                if null_reached_data:
+                    data = None  # a non-null root field is null: so is all of `data`
+                    break
+                data[root.key] = shaped  # type: ignore[index]
         finally:
             query_counter.reset(token)
         return ExecutionResult(data=data, errors=errors or None, extensions={"cypherQueries": len(queries)})
+
+    async def _root(self, root: _RootPlan, context: Context) -> tuple[Any, list[GraphQLError], bool]:
+        """A root field's answer from its one Cypher query, its errors, and whether its null reaches `data`.
+
+        Whatever fails is answered here, never by graphql-core again: that would read Neo4j
+        twice (and double the time an outage takes to report). The errors are graphql-core's."""
+        try:
+            value = None
+            if root.prepared is not None:
+                query = root.prepared.query
+                rows = await context.graph.read(query.text, query.params)  # type: ignore[arg-type]
+                value = root.prepared.finish(rows)
+            shaped, field_errors, null_reached_data = _shaped(root, value)
+            return shaped, [classify(e) for e in field_errors], null_reached_data
+        except Exception as error:  # classify gives ours their code and masks the rest (logged)
+            located = located_error(error, list(root.nodes), Path(None, root.key, None).as_list())
+            return None, [classify(located)], root.non_null
 
     def _record(self, context: Context, operation_name: str | None, result: ExecutionResult) -> None:
         # What OperationRecord leaves for the request log and metrics on the executor's path.
         errors = result.errors or []
         outcome = str((errors[0].extensions or {}).get("code")) if errors else "ok"
         record_operation(context.request.scope, operation_name, outcome, len(errors))
+
+
+def _shaped(root: _RootPlan, value: Any) -> tuple[Any, Errors, bool]:
+    """The root field's answer, its field errors, and whether a null reached a non-null root.
+
+    The first walk keeps no paths; only an answer with an error is walked again, with them."""
+    errors = Errors()
+    try:
+        return root.shape(value, None), errors, False
+    except FieldError:
+        pass
+    try:
+        return careful(root.shape, value, root.key, root.non_null, errors), errors, False
+    except FieldError:
+        return None, errors, True

@@ -18,7 +18,7 @@ import orjson
 from graphql import GraphQLObjectType, OperationType
 
 from clustergraph.api.limits import bind_errors
-from clustergraph.api.shape import Decline, Shaper, Shapers
+from clustergraph.api.shape import Decline, FieldError, Shaper, Shapers
 from clustergraph.api.subscription import live_change
 from clustergraph.errors import INTERNAL
 from clustergraph.live.feed import ChangeEvent
@@ -61,8 +61,8 @@ class LivePlan:
 
     def _render(self, event: ChangeEvent, named: bool) -> bytes:
         try:
-            return orjson.dumps({"data": {self.root_key: self._shape(live_change(event, named))}})
-        except (Decline, TypeError):
+            return orjson.dumps({"data": {self.root_key: self._shape(live_change(event, named), None)}})
+        except (FieldError, TypeError):
             log.exception("change %s could not be shown to a subscriber", event.seq)
             error = {
                 "message": "Internal server error.",
@@ -103,7 +103,7 @@ def _plan(compiled: Any, schema: Any, bound: dict[str, Any]) -> LivePlan | None:
         return None
     (field,) = selected
     try:
-        shape = Shapers(request).of(field.definition.type, field.nodes)
+        shape = Shapers(request).of(field.definition.type, field.nodes, f"{root.name}.{field.field_name}")
     except Decline:
         return None
     since = field.arguments.get("since")

@@ -7,20 +7,26 @@ relationship's type and direction), and scalars and enums coerced by their own t
 A shaper is built once per selection (the same walker as the planner,
 `translate.selection.collect`) and run for every request that binds the same plan.
 
-Whatever the walk does not know how to do exactly as graphql-core's executor would
-(a null in a non-null field, an unknown resolver, a value a scalar refuses) raises
-`Decline`, and the request is answered by that executor instead.
+A selection holding a field the walk cannot read without graphql-core (a resolver it
+does not know) raises `Decline` while its shaper is built, before any Cypher runs: that
+request goes to graphql-core's executor. What goes wrong in the data itself (a null in a
+non-null field, a value a scalar refuses) raises `FieldError` while shaping. The first
+walk keeps no paths (nothing to pay for on the way of an answer without errors); when
+it meets an error, the same rows are walked again with paths (`careful`), the field
+becomes null and the null propagates to the nearest nullable field as the GraphQL spec
+says, each error kept with its path and locations.
 """
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, TypeAlias, cast
 
 from graphql import (
     FieldNode,
-    GraphQLAbstractType,
     GraphQLBoolean,
+    GraphQLError,
     GraphQLField,
     GraphQLID,
     GraphQLObjectType,
@@ -34,7 +40,9 @@ from graphql import (
     is_list_type,
     is_non_null_type,
     is_object_type,
+    located_error,
 )
+from graphql.pyutils import inspect
 from strawberry.types.field import StrawberryField
 
 from clustergraph.api import types
@@ -43,28 +51,75 @@ from clustergraph.translate.selection import Request, collect
 
 # How a field's value is read from its parent's row: (row, response key) -> value.
 Reader = Callable[[Any, str], Any]
-Shaper = Callable[[Any], Any]
+# Where a value sits in the answer: None on the first walk, which keeps no paths.
+Path: TypeAlias = tuple[str | int, ...] | None
+# How a field's value becomes its part of the answer: (value, its path) -> shaped value.
+Shaper = Callable[[Any, Path], Any]
 
 
 class Decline(Exception):
-    """The walk met something only graphql-core's executor does exactly right."""
+    """The selection holds a field only graphql-core's executor can resolve (raised while building)."""
 
 
+class FieldError(Exception):
+    """A value its field cannot complete, at `path` (None on the first walk).
+
+    `internal`: graphql-core raises this one as a TypeError (a null in a non-null field),
+    which the error classifier masks as an internal error, as it is: the data is wrong."""
+
+    def __init__(self, message: str, nodes: list[FieldNode], path: Path, internal: bool = False) -> None:
+        super().__init__(message)
+        self.message, self.nodes, self.path, self.internal = message, nodes, path, internal
+
+    def located(self) -> GraphQLError:
+        original = TypeError(self.message) if self.internal else GraphQLError(self.message)
+        return located_error(original, self.nodes, list(self.path or ()))
+
+
+class Errors(list[GraphQLError]):
+    """The field errors of one careful walk, in the order graphql-core would report them."""
+
+    def keep(self, error: FieldError) -> None:
+        self.append(error.located())
+
+
+def careful(shape: Shaper, value: Any, key: str, non_null: bool, errors: Errors) -> Any:
+    """A root field's value walked with paths: its errors kept, nulls propagated.
+
+    Returns the shaped value (None where the error stopped), and raises the `FieldError`
+    when the null reaches a non-null root field (the whole `data` is then null)."""
+    sink = _sink.set(errors)
+    try:
+        return shape(value, (key,))
+    except FieldError as error:
+        errors.keep(error)
+        if non_null:
+            raise
+        return None
+    finally:
+        _sink.reset(sink)
+
+
+_sink: contextvars.ContextVar[Errors] = contextvars.ContextVar("shape_errors")
+
+
+def _stopped(error: FieldError, path: Path, non_null: bool) -> None:
+    """A field's error met on a walk: re-raised to propagate, or kept where a null may stand."""
+    if path is None or non_null:
+        raise error
+    _sink.get().keep(error)
+
+
+# Rows are the maps Cypher returned (anything else fails as an internal error of the root field).
 def _by_response_key(row: Any, key: str) -> Any:
-    if not isinstance(row, dict):
-        raise Decline
     return row.get(key)
 
 
 def _localized_names(row: Any, key: str) -> Any:
-    if not isinstance(row, dict):
-        raise Decline
     return types.localized(row.get(key))
 
 
 def _connection(row: Any, key: str) -> Any:
-    if not isinstance(row, dict):
-        raise Decline
     return paginated(row.get(key))
 
 
@@ -112,13 +167,13 @@ def reader_of(field: GraphQLField) -> Reader | None:
 _AS_IS: dict[GraphQLScalarType, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 
 
-def _leaf(leaf: Any) -> Shaper:
+def _leaf(leaf: Any, nodes: list[FieldNode]) -> Shaper:
     plain = _AS_IS.get(leaf)
     coerce = leaf.coerce_output_value
     # Enums have a handful of values each: each one's output is remembered.
     known: dict[tuple[type, Any], Any] | None = {} if is_enum_type(leaf) else None
 
-    def shape(value: Any) -> Any:
+    def shape(value: Any, path: Path) -> Any:
         if value is None:
             return None
         if type(value) is plain:
@@ -127,9 +182,16 @@ def _leaf(leaf: Any) -> Shaper:
             coerced = known.get((type(value), value), Undefined)
             if coerced is not Undefined:
                 return coerced
-        coerced = coerce(value)
+        try:
+            coerced = coerce(value)
+        except GraphQLError as error:  # what graphql-core reports, e.g. "Int cannot represent ..."
+            raise FieldError(error.message, nodes, path) from None
         if coerced is None or coerced is Undefined:
-            raise Decline
+            raise FieldError(
+                f"Expected `{leaf.name}.serialize({inspect(value)})` to return non-nullish value.",
+                nodes,
+                path,
+            )
         if known is not None:
             known[(type(value), value)] = coerced
         return coerced
@@ -137,7 +199,7 @@ def _leaf(leaf: Any) -> Shaper:
     return shape
 
 
-def _identity(value: Any) -> Any:
+def _identity(value: Any, _path: Path) -> Any:
     return value
 
 
@@ -153,52 +215,70 @@ class Shapers:
         self.objects: dict[tuple[str, tuple[int, ...]], Shaper] = {}
         self.readers: dict[int, Reader | None] = {}
 
-    def of(self, return_type: GraphQLOutputType, nodes: list[FieldNode]) -> Shaper:
-        if is_non_null_type(return_type):
-            inner = self.of(return_type.of_type, nodes)  # type: ignore[attr-defined]
+    def of(self, return_type: GraphQLOutputType, nodes: list[FieldNode], label: str) -> Shaper:
+        """The shaper of a value of `return_type`, for the field `label` (`Type.field`) asked by `nodes`.
 
-            def non_null(value: Any) -> Any:
-                shaped = inner(value)
+        Every object shaper below is built here, before any value is shaped."""
+        if is_non_null_type(return_type):
+            inner = self.of(return_type.of_type, nodes, label)  # type: ignore[attr-defined]
+            message = f"Cannot return null for non-nullable field {label}."
+
+            def non_null(value: Any, path: Path) -> Any:
+                shaped = inner(value, path)
                 if shaped is None:
-                    raise Decline  # graphql-core raises the non-null error with its path
+                    raise FieldError(message, nodes, path, internal=True)
                 return shaped
 
             return non_null
         if is_list_type(return_type):
-            item = self.of(return_type.of_type, nodes)  # type: ignore[attr-defined]
+            item_type = return_type.of_type  # type: ignore[attr-defined]
+            item = self.of(item_type, nodes, label)
+            item_non_null = is_non_null_type(item_type)
+            not_a_list = f"Expected Iterable, but did not find one for field '{label}'."
 
-            def many(value: Any) -> Any:
+            def many(value: Any, path: Path) -> Any:
                 if value is None:
                     return None
                 if not isinstance(value, list | tuple):
-                    raise Decline
-                return [item(v) for v in value]
+                    raise FieldError(not_a_list, nodes, path)
+                if path is None:
+                    return [item(v, None) for v in value]
+                shaped = []
+                for index, v in enumerate(value):
+                    try:
+                        shaped.append(item(v, (*path, index)))
+                    except FieldError as error:
+                        _stopped(error, path, item_non_null)
+                        shaped.append(None)
+                return shaped
 
             return many
         if is_leaf_type(return_type):
-            return _leaf(return_type)
+            return _leaf(return_type, nodes)
         if is_abstract_type(return_type):
             abstract = return_type
+            kinds = {t.name: self.object(t, nodes) for t in self.request.schema.get_possible_types(abstract)}
 
-            def some(value: Any) -> Any:
+            def some(value: Any, path: Path) -> Any:
                 if value is None:
                     return None
-                return self.object(self.runtime_type(abstract, value), nodes)(value)
+                # Entities name their type in `#kind` (what their is_type_of checks).
+                name = value.get("#kind") if isinstance(value, dict) else None
+                shape = kinds.get(name) if isinstance(name, str) else None
+                if shape is None:
+                    raise FieldError(
+                        f"Abstract type '{abstract.name}' must resolve to an Object type at runtime "
+                        f"for field '{label}'. Got: {inspect(name)}.",
+                        nodes,
+                        path,
+                    )
+                return shape(value, path)
 
             return some
         if is_object_type(return_type):
-            concrete = return_type
-            return lambda value: None if value is None else self.object(concrete, nodes)(value)
+            concrete = self.object(return_type, nodes)
+            return lambda value, path: None if value is None else concrete(value, path)
         raise Decline
-
-    def runtime_type(self, abstract: GraphQLAbstractType, value: Any) -> GraphQLObjectType:
-        # Entities name their type in `#kind` (what their is_type_of checks).
-        name = value.get("#kind") if isinstance(value, dict) else None
-        schema = self.request.schema
-        runtime = schema.get_type(name) if isinstance(name, str) else None
-        if not isinstance(runtime, GraphQLObjectType) or not schema.is_sub_type(abstract, runtime):
-            raise Decline
-        return runtime
 
     def object(self, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> Shaper:
         key = (object_type.name, tuple(id(n) for n in nodes))
@@ -214,21 +294,34 @@ class Shapers:
 
     def _build(self, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> Shaper:
         sets = [n.selection_set for n in nodes if n.selection_set is not None]
-        plan: list[tuple[str, Reader, Shaper]] = []
+        plan: list[tuple[str, Reader, Shaper, bool]] = []
         for selected in collect(self.request, sets, object_type, with_meta=True):
             if selected.field_name == "__typename":
                 name = object_type.name
-                plan.append((selected.response_key, lambda _row, _key, name=name: name, _identity))  # type: ignore[misc]
+                plan.append((selected.response_key, lambda _row, _key, name=name: name, _identity, True))  # type: ignore[misc]
                 continue
             reader = self.reader(selected.definition)
             if reader is None or selected.field_name.startswith("__"):
                 raise Decline
-            plan.append((selected.response_key, reader, self.of(selected.definition.type, selected.nodes)))
+            label = f"{object_type.name}.{selected.field_name}"
+            field_type = selected.definition.type
+            finish = self.of(field_type, selected.nodes, label)
+            plan.append((selected.response_key, reader, finish, is_non_null_type(field_type)))
         is_type_of = object_type.is_type_of
+        wrong_type = f"Expected value of type '{object_type.name}' but got: "
 
-        def shape(value: Any) -> dict[str, Any]:
+        def shape(value: Any, path: Path) -> dict[str, Any]:
             if is_type_of is not None and is_type_of(value, None) is not True:  # type: ignore[arg-type]
-                raise Decline
-            return {key: finish(read(value, key)) for key, read, finish in plan}
+                raise FieldError(f"{wrong_type}{inspect(value)}.", nodes, path)
+            if path is None:
+                return {key: finish(read(value, key), None) for key, read, finish, _ in plan}
+            shaped: dict[str, Any] = {}
+            for key, read, finish, non_null in plan:
+                try:
+                    shaped[key] = finish(read(value, key), (*path, key))
+                except FieldError as error:
+                    _stopped(error, path, non_null)
+                    shaped[key] = None
+            return shaped
 
         return shape

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 from collections import deque
@@ -157,7 +158,9 @@ class ChangeFeed:
         async with self._starting:
             if self._task is None:
                 self.position = await self._last()
-                self._task = asyncio.create_task(self._run())
+                # A context of its own: the polls are the process's, not the first
+                # subscriber's request (its query count, its bookmarks).
+                self._task = asyncio.create_task(self._run(), context=contextvars.Context())
 
     async def _last(self) -> int:
         return int((await self.graph.read(LAST_SEQ))[0]["last"])
