@@ -14,7 +14,7 @@ from clustergraph.api import docs
 from clustergraph.api.context import Context
 from clustergraph.api.permissions import IsEditor
 from clustergraph.curation.validate import InvalidInput
-from clustergraph.ingest import document, review, store
+from clustergraph.ingest import bounds, review
 from clustergraph.ingest.addresses import parse_networks
 
 
@@ -284,8 +284,8 @@ class IngestMutation:
         url: Annotated[
             str | None,
             strawberry.argument(
-                description=f"An http(s) URL to fetch the article from (at most {document.MAX_BYTES // 2**20} MB "
-                f"in {document.FETCH_TIMEOUT:g} s; public addresses only, redirects included, unless the operator "
+                description=f"An http(s) URL to fetch the article from (at most {bounds.MAX_BYTES // 2**20} MB "
+                f"in {bounds.FETCH_TIMEOUT:g} s; public addresses only, redirects included, unless the operator "
                 "allows more networks), or the URL to record with `content`. A page that cannot be fetched or "
                 "read, or has no main text: BAD_USER_INPUT."
             ),
@@ -298,6 +298,9 @@ class IngestMutation:
             ),
         ] = None,
     ) -> IngestResult:
+        # The article libraries load here, on the first ingestion, not to serve reads.
+        from clustergraph.ingest import document, store
+
         ctx = info.context
         if content is not None:
             article = document.parse(content.encode(), "the content", url=url)

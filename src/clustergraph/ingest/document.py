@@ -19,11 +19,10 @@ import trafilatura
 from trafilatura.settings import Document
 
 from clustergraph.ingest import addresses, language
+from clustergraph.ingest.bounds import FETCH_TIMEOUT, MAX_BYTES
 from clustergraph.translate.plan import BadInput
 
-MAX_BYTES = 5 * 1024 * 1024  # an article is far smaller; larger input is refused unread
 MIN_TEXT = 80  # characters of main text below which a page is taken to have none
-FETCH_TIMEOUT = 15.0
 _HTML = re.compile(rb"<(!doctype\s+html|html|head|body|p|div|article)[\s>]", re.IGNORECASE)
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from clustergraph.ingest.text import Sentence, Token, fold, tokens
+from clustergraph.folding import fold
+from clustergraph.ingest.text import Sentence, Token, tokens
 from clustergraph.model import PLACE_KINDS, Kind
 
 # Close enough: "Bielsku-Białej" against "Bielsko-Biała" scores about 92.

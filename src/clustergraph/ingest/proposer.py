@@ -15,9 +15,10 @@ from typing import Any
 
 import simplemma
 
+from clustergraph.folding import fold
 from clustergraph.ingest.cues import ARTICLES, CONNECTORS, KIND_CUES, LEAD_WORDS, PERSON_CUES, REL_CUES
 from clustergraph.ingest.linker import Mention
-from clustergraph.ingest.text import Sentence, Token, fold
+from clustergraph.ingest.text import Sentence, Token
 from clustergraph.model import REL_TYPES, Kind
 
 _BEFORE = 3  # tokens before the first end that may hold the cue ("Lidera Projektu, Agencję …")

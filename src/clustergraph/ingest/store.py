@@ -19,11 +19,11 @@ from clustergraph.curation.validate import node_row
 from clustergraph.cypher import proposals as cypher
 from clustergraph.cypher import writes
 from clustergraph.db import Graph
+from clustergraph.folding import fold
 from clustergraph.importer.loader import node_params
 from clustergraph.ingest.document import Article
 from clustergraph.ingest.pipeline import Analysis, analyse
 from clustergraph.ingest.proposer import Proposal
-from clustergraph.ingest.text import fold
 from clustergraph.model import Kind
 
 

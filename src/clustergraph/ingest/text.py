@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import simplemma
 
+from clustergraph.folding import fold
+
 # Words and numbers; a hyphen splits "Bielsku-Białej" into two tokens, as it splits the name.
 _WORD = re.compile(r"\w+", re.UNICODE)
 # A sentence ends at . ! ? followed by a space and a capital, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ž\"„(])|\n+")
-
-
-def fold(value: str) -> str:
-    """Lower case without diacritics: "Białej" -> "bialej" (ł has no decomposition, so it is mapped)."""
-    value = value.casefold().replace("ł", "l").replace("ß", "ss").replace("đ", "d").replace("ø", "o")
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=200_000)

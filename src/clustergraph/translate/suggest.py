@@ -19,7 +19,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from clustergraph.errors import UnknownKey
-from clustergraph.ingest.text import fold
+from clustergraph.folding import fold
 from clustergraph.model import Kind
 
 # How many keys a message suggests, and how like the given value (0-100) each must be.
