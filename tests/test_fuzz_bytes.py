@@ -121,7 +121,7 @@ async def test_raw_and_mutated_requests_always_get_a_coded_answer(service_url: s
         )
         outcomes[response.status_code] += 1
         if path == GRAPHQL and response.headers.get("content-type", "").startswith("text/html"):
-            # GraphiQL: a GET that asks no query (the page, as the README says).
+            # GraphiQL: a GET that asks no query (the page, as docs/operating.md says).
             assert method == "GET" and response.status_code == 200 and "query=" not in query
         elif path == GRAPHQL:
             _check_graphql(response)

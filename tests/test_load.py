@@ -1,4 +1,4 @@
-"""A short bounded load test in the suite (the long one: `clustergraph loadtest`, see README)."""
+"""A short bounded load test in the suite (the long one: `clustergraph loadtest`, see docs/operating.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""GraphiQL and its examples: served locally, every example answers, the README shows the true answers."""
+"""GraphiQL and its examples: served locally, every example answers, the documentation shows the true answers."""
 
+import json
 import re
 from typing import Any
 
@@ -23,12 +24,10 @@ async def test_every_example_answers_in_one_query_per_root_field(gql: Any) -> No
         assert all(value not in (None, [], {}) for value in body["data"].values()), example.name
 
 
-async def test_readme_shows_each_example_with_its_live_answer(gql: Any) -> None:
+async def test_the_documentation_shows_each_example_with_its_live_answer(gql: Any) -> None:
     answers = {e.name: (await _answer(gql, e.query))["data"] for e in examples()}
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    assert examples_markdown(answers) in readme, (
-        "run scripts/update-readme-examples against the seeded service"
-    )
+    page = (PROJECT_ROOT / "docs" / "examples.md").read_text(encoding="utf-8")
+    assert examples_markdown(answers) in page, "run scripts/update-doc-examples against the seeded service"
 
 
 async def test_graphiql_page_loads_only_local_assets(http: httpx.AsyncClient) -> None:
@@ -42,3 +41,16 @@ async def test_graphiql_page_loads_only_local_assets(http: httpx.AsyncClient) ->
         assert response.status_code == 200, name
         assert response.headers["content-type"].startswith(media_type)
     assert (await http.get("/assets/..%2Fpyproject.toml")).status_code == 404
+
+
+TOUR = re.compile(
+    r"<!-- tour:start[^>]*-->\n```graphql\n(.*?)```\n\n```json\n(.*?)```\n<!-- tour:end -->", re.S
+)
+
+
+async def test_the_readme_tour_shows_the_live_answer(gql: Any) -> None:
+    found = TOUR.search((PROJECT_ROOT / "README.md").read_text(encoding="utf-8"))
+    assert found, "the README's tour lost its markers"
+    query, shown = found.groups()
+    answer = (await _answer(gql, query))["data"]
+    assert json.loads(shown) == answer, json.dumps(answer, ensure_ascii=False, indent=2)

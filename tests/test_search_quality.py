@@ -5,7 +5,7 @@ or among the first three (`within: 3`), and how it is typed: a whole name, part 
 without diacritics, misspelt, in another language of the data, by alias, or by the
 words of a description. The test reports the mean reciprocal rank (over the first ten
 answers) and the share of queries that meet their bar, and fails when either is below 0.9.
-The figures are written to artifacts/search-quality.json; the README quotes them.
+The figures are written to artifacts/search-quality.json; docs/api.md quotes them.
 """
 
 from __future__ import annotations

@@ -81,13 +81,13 @@ async def test_by_default_no_other_origin_is_allowed(http: httpx.AsyncClient) ->
     )
 
 
-def test_the_readme_shows_the_snippet_the_browser_test_pastes() -> None:
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_documentation_shows_the_snippet_the_browser_test_pastes() -> None:
+    readme = (PROJECT_ROOT / "docs" / "seeing-the-network.md").read_text(encoding="utf-8")
     snippet = embed_snippet("https://clustergraph.example.org", "cluster:euroregion-beskidy")
     assert f"<!-- widget-snippet -->\n```html\n{snippet}\n```" in readme
 
 
-def test_the_readme_shows_the_iframe_snippet_the_browser_test_pastes() -> None:
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_documentation_shows_the_iframe_snippet_the_browser_test_pastes() -> None:
+    readme = (PROJECT_ROOT / "docs" / "seeing-the-network.md").read_text(encoding="utf-8")
     snippet = iframe_snippet("https://clustergraph.example.org", "cluster:euroregion-beskidy")
     assert f"<!-- iframe-snippet -->\n```html\n{snippet}\n```" in readme

@@ -3,7 +3,7 @@
 The seed's entities and relationships that cite the article (source:s1) are what it states. The
 article is ingested into the seed graph with those relationships removed (and the article's own
 Source with them); its links are compared with the entities, its relationship proposals with the
-relationships. The figures go to artifacts/ingest-quality.json and the README.
+relationships. The figures go to artifacts/ingest-quality.json and docs/ingest.md.
 """
 
 from __future__ import annotations

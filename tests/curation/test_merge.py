@@ -1,4 +1,4 @@
-"""Merging duplicates: the two Hungarian agencies of Közép-Dunántúl, as the README's worked example."""
+"""Merging duplicates: the two Hungarian agencies of Közép-Dunántúl, as docs/curation.md's worked example."""
 
 from __future__ import annotations
 
