@@ -107,3 +107,17 @@ def running_service(settings: Settings, location: GraphLocation) -> Iterator[str
     """The real app with these settings under uvicorn on a loopback port, talking to the test Neo4j."""
     with serve(create_app(settings, location), settings) as url:
         yield url
+
+
+def run_node_script(directory: Path, script: str, *args: str) -> dict[str, Any]:
+    """Run a Node client of tools/ against the service; its last line of output is JSON."""
+    import shutil
+
+    node = shutil.which("node")
+    assert node, "Node.js is needed for the client tests (scripts/setup installs it)"
+    assert (directory / "node_modules").is_dir(), f"run scripts/setup (npm ci in {directory.name})"
+    done = subprocess.run(
+        [node, script, *args], cwd=directory, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]

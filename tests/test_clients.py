@@ -8,39 +8,20 @@ compiler ask `__isEntity: __typename`. They run on Node from tools/clients.
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 from typing import Any
 
 import pytest
 
 from clustergraph.paths import PROJECT_ROOT
+from tests.support import run_node_script
 
 CLIENTS_DIR = PROJECT_ROOT / "tools" / "clients"
 CLUSTER = "cluster:euroregion-beskidy"
 
 
-def _node() -> str:
-    node = shutil.which("node")
-    assert node, "Node.js is needed for the client tests (scripts/setup installs it)"
-    assert (CLIENTS_DIR / "node_modules" / "@urql" / "core").is_dir(), (
-        "run scripts/setup (npm ci in tools/clients)"
-    )
-    return node
-
-
 def _run(url: str, client: str, key: str = CLUSTER) -> dict[str, Any]:
-    done = subprocess.run(
-        [_node(), "clients.mjs", f"{url}/graphql", client, key],
-        cwd=CLIENTS_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return run_node_script(CLIENTS_DIR, "clients.mjs", f"{url}/graphql", client, key)
 
 
 def test_urql_default_client_gets_json_for_a_query(service_url: str) -> None:

@@ -8,9 +8,6 @@ document, and the next time the hash alone is answered.
 from __future__ import annotations
 
 import hashlib
-import json
-import shutil
-import subprocess
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -23,7 +20,7 @@ from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
-from tests.support import running_service
+from tests.support import run_node_script, running_service
 
 APQ_DIR = PROJECT_ROOT / "tools" / "apq"
 CLUSTER = "cluster:euroregion-beskidy"
@@ -31,22 +28,8 @@ ANSWER = {"entity": {"__typename": "Cluster", "key": CLUSTER, "name": "Klaster E
 
 
 def _apollo(url: str, mode: str) -> dict[str, Any]:
-    node = shutil.which("node")
-    assert node, "Node.js is needed for the Apollo Client test (scripts/setup installs it)"
-    assert (APQ_DIR / "node_modules" / "@apollo" / "client").is_dir(), (
-        "run scripts/setup (npm ci in tools/apq)"
-    )
     name = "Fresh" + uuid.uuid4().hex[:12]
-    done = subprocess.run(
-        [node, "apq.mjs", f"{url}/graphql", mode, name],
-        cwd=APQ_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return run_node_script(APQ_DIR, "apq.mjs", f"{url}/graphql", mode, name)
 
 
 def _shape(requests: list[dict[str, Any]]) -> list[tuple[str, bool, bool, int]]:
