@@ -22,6 +22,14 @@ ARTICLE_LABEL = "Article"  # an ingested article's text and links, beside its So
 PROPOSAL_LABEL = "Proposal"  # a fact an article suggests, until a curator accepts or rejects it
 
 
+class Direction(StrEnum):
+    """Which way a relationship points, seen from the entity it is read from."""
+
+    OUT = "OUT"
+    IN = "IN"
+    BOTH = "BOTH"
+
+
 class Kind(StrEnum):
     CLUSTER = "Cluster"
     META_CLUSTER = "MetaCluster"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from clustergraph.cypher.plan import Page
 from clustergraph.errors import BadUserInput
 from clustergraph.translate.cursors import decode_cursor, encode_cursor, global_id, parse_global_id
-from clustergraph.translate.plan import DEFAULT_PAGE_SIZE, Limits, Page, Planner
+from clustergraph.translate.plan import DEFAULT_PAGE_SIZE, Limits, Planner
 from clustergraph.translate.roots import paginated
 from clustergraph.translate.selection import Request
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from clustergraph.cypher.projection import COOPERATION_IN_PROJECTS
+from clustergraph.cypher.plan import COOPERATION_IN_PROJECTS
 from clustergraph.model import REL_TYPES, Kind
 from clustergraph.settings import Settings
 from clustergraph.translate.plan import DEFAULT_PAGE_SIZE

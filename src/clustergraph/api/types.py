@@ -16,7 +16,7 @@ from strawberry.types import Info
 from strawberry.types.base import get_object_definition
 
 from clustergraph.api import docs
-from clustergraph.model import REL_TYPES, Kind, reached_kinds
+from clustergraph.model import REL_TYPES, Direction, Kind, reached_kinds
 from clustergraph.translate.cursors import global_id
 from clustergraph.translate.roots import paginated
 from clustergraph.translate.specs import (
@@ -26,7 +26,6 @@ from clustergraph.translate.specs import (
     CoPartners,
     CountryOf,
     Derived,
-    Direction,
     EdgeNode,
     Property,
     Related,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from clustergraph.cypher.candidates import lookup
 from clustergraph.cypher.lookup import (
     EntityText,
     entity_by_key_or_name,
@@ -18,11 +19,19 @@ from clustergraph.cypher.lookup import (
     optional_entity,
     resolve_entity,
 )
-from clustergraph.cypher.projection import COOPERATION_IN_PROJECTS, Emitter, kind_label, rel_label
+from clustergraph.cypher.lucene import SearchQueries
+from clustergraph.cypher.plan import (
+    COOPERATION_IN_PROJECTS,
+    ConnectionPlans,
+    EdgePlan,
+    Keyed,
+    KindPlans,
+    ListFilter,
+    Page,
+    PathPlans,
+)
+from clustergraph.cypher.projection import Emitter, kind_label, rel_label
 from clustergraph.model import ENTITY_LABEL, SEARCH_INDEXES, Kind
-from clustergraph.translate.lucene import SearchQueries
-from clustergraph.translate.plan import EdgePlan, Keyed, KindPlans, Page
-from clustergraph.translate.suggest import lookup
 
 BOUNDS: dict[int, str] = {n: str(n) for n in range(1, 21)}
 _RANK = f"head([label IN labels(%s) WHERE label <> '{ENTITY_LABEL}'])"
@@ -32,29 +41,6 @@ _RANK = f"head([label IN labels(%s) WHERE label <> '{ENTITY_LABEL}'])"
 class CypherQuery:
     text: str
     params: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class ListFilter:
-    countries: tuple[str, ...] | None = None
-    sector: str | None = None
-    project: str | None = None
-
-
-@dataclass(frozen=True)
-class RootEdgePlan:
-    """What one selection of a root connection's `edges` selects: the entity and the score."""
-
-    nodes: Keyed
-    scores: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ConnectionPlans:
-    """What a root connection selects: each selection of its `edges`, and of its `nodes`."""
-
-    edges: tuple[tuple[str, RootEdgePlan], ...]
-    nodes: Keyed
 
 
 def _bound(n: int) -> str:
@@ -83,7 +69,7 @@ def _page_items(e: Emitter, var: str, plans: ConnectionPlans, score: str | None 
 
 
 def _key_check(e: Emitter, kind: Kind, key: str, key_param: str, out: str) -> str:
-    """`{out}Found` and, when false, `{out}Candidates` for `key`, already in `key_param` (see translate.suggest)."""
+    """`{out}Found` and, when false, `{out}Candidates` for `key`, already in `key_param` (see cypher.candidates)."""
     given = lookup(key, kind)
     prefixes, name_prefix = e.param(list(given.key_prefixes)), e.param(given.name_prefix)
     return key_check(kind_label(kind), key_param, prefixes, name_prefix, out)
@@ -204,14 +190,6 @@ CALL (hits) {{
 RETURN size(hits) AS total, items
 """
     return CypherQuery(text, e.params)
-
-
-@dataclass(frozen=True)
-class PathPlans:
-    """What a path selects: each selection of its `nodes` and of its `edges`."""
-
-    nodes: Keyed
-    edges: tuple[tuple[str, EdgePlan], ...]
 
 
 # The countries of a list of nodes in order, consecutive repeats folded into one.

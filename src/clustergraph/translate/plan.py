@@ -2,14 +2,9 @@
 
 A plan says, per concrete kind of entity, which properties to read and which
 relationships to follow with which page bounds, and the response key (alias included)
-each answer goes under: every selected field has its own entry, so aliases of one field
-with different arguments or sub-selections never share one. It holds no Cypher;
-`clustergraph.cypher.projection` writes the Cypher from it.
-
-What the answer needs beyond the selection (an entity's kind and key, a connection's
-total and offset, a relationship's type) goes under keys that start with `#`, which no
-GraphQL name can, so no response key collides with them (aliases starting with `__`,
-such as Relay's `__isEntity`, are the client's own).
+each answer goes under. Its nodes are `clustergraph.cypher.plan`'s, which write their
+own Cypher; this module only reads the selection and the fields' graph specs
+(`translate.specs`: each spec names the planner method that plans its field).
 """
 
 from __future__ import annotations
@@ -27,12 +22,28 @@ from graphql import (
     is_leaf_type,
 )
 
+from clustergraph.cypher.plan import (
+    Child,
+    ClaimsPlan,
+    CountryPlan,
+    EdgePlan,
+    KindPlans,
+    NodePlan,
+    Page,
+    PartnerEdgePlan,
+    PartnersPlan,
+    RelatedPlan,
+    Scalar,
+    SinglePlan,
+    SourcesPlan,
+)
 from clustergraph.errors import BadUserInput
 from clustergraph.model import (
     COMMON_PROPERTIES,
     COMMON_REL_PROPERTIES,
     KIND_PROPERTIES,
     REL_TYPES,
+    Direction,
     Kind,
 )
 from clustergraph.translate import specs
@@ -51,99 +62,6 @@ BadInput = BadUserInput
 @dataclass(frozen=True)
 class Limits:
     max_page_size: int = 100
-
-
-@dataclass(frozen=True)
-class Scalar:
-    key: str  # the response key the value is stored under
-    property: str
-    is_list: bool = False
-
-
-# (response key, plans) of each entity-valued field selected under one parent.
-Keyed = tuple[tuple[str, "KindPlans"], ...]
-
-
-@dataclass(frozen=True)
-class Page:
-    first: int
-    offset: int
-
-
-@dataclass(frozen=True)
-class NodePlan:
-    scalars: tuple[Scalar, ...]
-    children: tuple[Child, ...]
-
-
-# A plan per group of kinds that select the same fields.
-KindPlans = tuple[tuple[frozenset[Kind], NodePlan], ...]
-
-
-@dataclass(frozen=True)
-class EdgePlan:
-    scalars: tuple[Scalar, ...]
-    nodes: Keyed = ()  # each selection of the other end
-    sources: Keyed = ()
-
-
-@dataclass(frozen=True)
-class RelatedPlan:
-    key: str
-    types: tuple[str, ...]
-    direction: specs.Direction
-    targets: tuple[Kind, ...]
-    role: str | None
-    page: Page
-    edges: tuple[tuple[str, EdgePlan], ...]
-    nodes: Keyed
-
-
-@dataclass(frozen=True)
-class SinglePlan:
-    key: str
-    types: tuple[str, ...]
-    direction: specs.Direction
-    targets: tuple[Kind, ...]
-    role: str | None
-    node: KindPlans
-
-
-@dataclass(frozen=True)
-class PartnerEdgePlan:
-    nodes: Keyed
-    projects: Keyed
-
-
-@dataclass(frozen=True)
-class PartnersPlan:
-    key: str
-    page: Page
-    edges: tuple[tuple[str, PartnerEdgePlan], ...]
-    nodes: Keyed
-
-
-@dataclass(frozen=True)
-class SourcesPlan:
-    key: str
-    node: KindPlans
-
-
-@dataclass(frozen=True)
-class CountryPlan:
-    key: str
-    node: KindPlans
-
-
-@dataclass(frozen=True)
-class ClaimsPlan:
-    key: str
-    scalars: tuple[Scalar, ...]
-    sources: Keyed
-    disputed: bool = False  # only the properties whose sources disagree
-
-
-Child = RelatedPlan | SinglePlan | PartnersPlan | SourcesPlan | CountryPlan | ClaimsPlan
 
 
 class Planner:
@@ -190,43 +108,45 @@ class Planner:
                     Scalar(selected.response_key, node_property(prop), spec.is_list if spec else False)
                 )
                 continue
-            children.append(self._child(selected, spec))
+            if not isinstance(spec, specs.ChildSpec):
+                raise TypeError(f"no plan for {spec!r} at {selected.response_key}")
+            children.append(spec.plan(self, selected))
         return NodePlan(tuple(scalars), tuple(children))
 
-    def _child(self, selected: Selected, spec: specs.Spec) -> Child:
-        key = selected.response_key
-        named = get_named_type(selected.definition.type)
-        subs = selected.sub_selections()
-        if isinstance(spec, specs.Related) and spec.single:
-            return SinglePlan(
-                key, spec.types, spec.direction, spec.targets, spec.role, self.entity(named, subs)
-            )
-        if isinstance(spec, specs.Related):
-            return self._related(selected, spec.types, spec.direction, spec.targets, spec.role)
-        if isinstance(spec, specs.AnyRelated):
-            chosen = selected.arguments.get("types") or list(REL_TYPES)
-            types = tuple(rel_type(getattr(t, "value", t)) for t in chosen)
-            direction = specs.Direction(
-                getattr(selected.arguments["direction"], "value", selected.arguments["direction"])
-            )
-            return self._related(selected, types, direction, (), None)
-        if isinstance(spec, specs.CoPartners):
-            return self._partners(selected)
-        if isinstance(spec, specs.Sources):
-            return SourcesPlan(key, self.entity(named, subs))
-        if isinstance(spec, specs.CountryOf):
-            return CountryPlan(key, self.entity(named, subs))
-        if isinstance(spec, specs.Claims):
-            return self._claims(selected)
-        raise TypeError(f"no plan for {spec!r} at {key}")
+    # -- fields that read more of the graph (each planned at its spec's request) ----------------
 
-    # -- connections ---------------------------------------------------------------------------
-
-    def _related(
+    def single(
         self,
         selected: Selected,
         types: tuple[str, ...],
-        direction: specs.Direction,
+        direction: Direction,
+        targets: tuple[Kind, ...],
+        role: str | None,
+    ) -> SinglePlan:
+        entity = self.entity(get_named_type(selected.definition.type), selected.sub_selections())
+        return SinglePlan(selected.response_key, types, direction, targets, role, entity)
+
+    def any_related(self, selected: Selected) -> RelatedPlan:
+        chosen = selected.arguments.get("types") or list(REL_TYPES)
+        types = tuple(rel_type(getattr(t, "value", t)) for t in chosen)
+        direction = Direction(
+            getattr(selected.arguments["direction"], "value", selected.arguments["direction"])
+        )
+        return self.related(selected, types, direction, (), None)
+
+    def sources(self, selected: Selected) -> SourcesPlan:
+        return SourcesPlan(*self.keyed(selected))
+
+    def country(self, selected: Selected) -> CountryPlan:
+        return CountryPlan(*self.keyed(selected))
+
+    # -- connections ---------------------------------------------------------------------------
+
+    def related(
+        self,
+        selected: Selected,
+        types: tuple[str, ...],
+        direction: Direction,
         targets: tuple[Kind, ...],
         role: str | None,
     ) -> RelatedPlan:
@@ -269,7 +189,7 @@ class Planner:
                 scalars.append(Scalar(part.response_key, rel_property(part.field_name)))
         return EdgePlan(tuple(scalars), tuple(nodes), tuple(sources))
 
-    def _partners(self, selected: Selected) -> PartnersPlan:
+    def partners(self, selected: Selected) -> PartnersPlan:
         edges: list[tuple[str, PartnerEdgePlan]] = []
         nodes: list[tuple[str, KindPlans]] = []
         for part in collect(self.request, selected.sub_selections(), self._object(selected)):
@@ -289,7 +209,7 @@ class Planner:
                 projects.append(self.keyed(part))
         return PartnerEdgePlan(tuple(nodes), tuple(projects))
 
-    def _claims(self, selected: Selected) -> ClaimsPlan:
+    def claims(self, selected: Selected) -> ClaimsPlan:
         scalars: list[Scalar] = []
         sources: list[tuple[str, KindPlans]] = []
         for part in collect(self.request, selected.sub_selections(), self._object(selected)):

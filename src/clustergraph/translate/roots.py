@@ -25,15 +25,16 @@ from graphql import (
 )
 
 from clustergraph import values
-from clustergraph.cypher import reads
+from clustergraph.cypher import lucene, plan, reads
 from clustergraph.cypher.lookup import EntityText
+from clustergraph.cypher.plan import EdgePlan, KindPlans, Page
 from clustergraph.cypher.reads import CypherQuery
 from clustergraph.errors import BadUserInput, NotOneEntity
 from clustergraph.model import COOPERATION_TYPES, PROVENANCE_TYPES, REL_TYPES, Kind
 from clustergraph.settings import Settings
-from clustergraph.translate import arguments, lucene
+from clustergraph.translate import arguments
 from clustergraph.translate.cursors import encode_cursor, parse_global_id
-from clustergraph.translate.plan import EdgePlan, KindPlans, Limits, Page, Planner
+from clustergraph.translate.plan import Limits, Planner
 from clustergraph.translate.selection import Request, Selected, collect
 from clustergraph.translate.suggest import unknown_key
 
@@ -88,17 +89,17 @@ class _Root:
     def entity_plans(self) -> KindPlans:
         return self.planner.entity(self.return_type, self.selection_sets)
 
-    def connection_plans(self) -> reads.ConnectionPlans:
-        edges: list[tuple[str, reads.RootEdgePlan]] = []
+    def connection_plans(self) -> plan.ConnectionPlans:
+        edges: list[tuple[str, plan.RootEdgePlan]] = []
         nodes: list[tuple[str, KindPlans]] = []
         for selected in self.fields():
             if selected.field_name == "nodes":
                 nodes.append(self.planner.keyed(selected))
             elif selected.field_name == "edges":
                 edges.append((selected.response_key, self._root_edge(selected)))
-        return reads.ConnectionPlans(tuple(edges), tuple(nodes))
+        return plan.ConnectionPlans(tuple(edges), tuple(nodes))
 
-    def _root_edge(self, selected: Selected) -> reads.RootEdgePlan:
+    def _root_edge(self, selected: Selected) -> plan.RootEdgePlan:
         nodes: list[tuple[str, KindPlans]] = []
         scores: list[str] = []
         for part in self.fields(*self.sub(selected)):
@@ -106,9 +107,9 @@ class _Root:
                 nodes.append(self.planner.keyed(part))
             elif part.field_name == "score":
                 scores.append(part.response_key)
-        return reads.RootEdgePlan(tuple(nodes), tuple(scores))
+        return plan.RootEdgePlan(tuple(nodes), tuple(scores))
 
-    def path_plans(self, path_type: GraphQLNamedType, sets: list[SelectionSetNode]) -> reads.PathPlans:
+    def path_plans(self, path_type: GraphQLNamedType, sets: list[SelectionSetNode]) -> plan.PathPlans:
         nodes: list[tuple[str, KindPlans]] = []
         edges: list[tuple[str, EdgePlan]] = []
         for selected in self.fields(path_type, sets):
@@ -116,7 +117,7 @@ class _Root:
                 nodes.append(self.planner.keyed(selected))
             elif selected.field_name == "edges":
                 edges.append((selected.response_key, self.planner.edge(selected)))
-        return reads.PathPlans(tuple(nodes), tuple(edges))
+        return plan.PathPlans(tuple(nodes), tuple(edges))
 
 
 # -- arguments --------------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def paginated(data: Row | None) -> Row | None:
     return data
 
 
-def _page_result(rows: Rows, page: Page, plans: reads.ConnectionPlans) -> Row:
+def _page_result(rows: Rows, page: Page, plans: plan.ConnectionPlans) -> Row:
     """A root connection from its hits, each holding its edge and entity under their response keys."""
     row = rows[0]
     items = row["items"]
@@ -241,7 +242,7 @@ def _entity_list(field: RootField) -> Prepared:
     root = _Root(field)
     page = root.planner.page(args)
     where = args.get("filter")
-    list_filter = reads.ListFilter(
+    list_filter = plan.ListFilter(
         arguments.countries(_member(where, "countries")), _member(where, "sector"), _member(where, "project")
     )
     descending = _value(args.get("orderBy")) == "NAME_DESC"
@@ -345,7 +346,7 @@ def _cross_border_partners(field: RootField) -> Prepared:
     limit = bounded("limit", args["limit"], 1, settings.max_page_size)
     root = _Root(field)
     partners: list[tuple[str, KindPlans]] = []
-    paths: list[tuple[str, reads.PathPlans]] = []
+    paths: list[tuple[str, plan.PathPlans]] = []
     for selected in root.fields():
         if selected.field_name == "partner":
             partners.append(root.planner.keyed(selected))
