@@ -17,6 +17,7 @@ MERGED_INTO = "MERGED_INTO"
 
 # Bookkeeping nodes, apart from the entities: never exported, never part of a path.
 CHANGE_LABEL = "Change"  # one per write: who, when, what, before and after
+CHANGE_KEY_LABEL = "ChangeKey"  # one per key a Change touched: what an entity's history pages over
 API_KEY_LABEL = "ApiKey"  # a credential, kept only as a hash
 ARTICLE_LABEL = "Article"  # an ingested article's text and links, beside its Source entity
 PROPOSAL_LABEL = "Proposal"  # a fact an article suggests, until a curator accepts or rejects it
