@@ -80,6 +80,19 @@ KIND_PROPERTIES: dict[Kind, dict[str, type]] = {
 
 
 @dataclass(frozen=True)
+class UniqueProperty:
+    """A property no two entities of a kind share, besides `key`: a uniqueness constraint of
+    the schema's migrations, named so that an import can say which one a row would break."""
+
+    kind: Kind
+    name: str
+    constraint: str
+
+
+UNIQUE_PROPERTIES = (UniqueProperty(Kind.COUNTRY, "code", "country_code"),)
+
+
+@dataclass(frozen=True)
 class RelType:
     name: str
     starts: frozenset[Kind]
