@@ -154,7 +154,7 @@ async def test_an_unknown_key_in_any_filter_is_bad_user_input(gql: Any, query: s
 
 
 async def test_history_needs_a_credential(gql: Any) -> None:
-    body = await gql('{ history(key: "cluster:euroregion-beskidy") { actor } }')
+    body = await gql('{ history(key: "cluster:euroregion-beskidy") { nodes { actor } } }')
     assert codes(body) == ["UNAUTHENTICATED"] and body["data"] is None
 
 

@@ -1,6 +1,6 @@
 from clustergraph.db import Graph
 from clustergraph.migrations import discover, migrate
-from clustergraph.model import SEARCH_INDEXES, Kind
+from clustergraph.model import SEARCH_INDEXES, UNIQUE_PROPERTIES, Kind
 
 
 async def test_every_kind_has_a_unique_key_constraint(graph: Graph) -> None:
@@ -10,6 +10,22 @@ async def test_every_kind_has_a_unique_key_constraint(graph: Graph) -> None:
     )
     constrained = {r["label"] for r in rows if r["props"] == ["key"]}
     assert {k.value for k in Kind} | {"Entity"} <= constrained
+
+
+async def test_the_import_checks_every_unique_entity_property_the_schema_has(graph: Graph) -> None:
+    """`clustergraph import` refuses a row that would break one of these before writing (its
+    conflicts); a uniqueness constraint added to an entity label must be declared there too."""
+    rows = await graph.read(
+        "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+        "WHERE type = 'UNIQUENESS' RETURN name, labelsOrTypes[0] AS label, properties AS props"
+    )
+    labels = {k.value for k in Kind} | {"Entity"}
+    found = {
+        (r["label"], tuple(r["props"]), r["name"])
+        for r in rows
+        if r["label"] in labels and r["props"] != ["key"]
+    }
+    assert found == {(u.kind.value, (u.name,), u.constraint) for u in UNIQUE_PROPERTIES}
 
 
 async def test_migrations_are_recorded_and_run_once(graph: Graph) -> None:

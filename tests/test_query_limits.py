@@ -169,3 +169,13 @@ async def test_a_slow_query_times_out_with_a_clear_error(graph: Graph) -> None:
     error = classify(GraphQLError("boom", original_error=QueryTimeout("Neo.ClientError.Transaction...")))
     assert error.extensions == {"code": "QUERY_TIMEOUT"}
     assert "took longer than the service allows" in error.message
+
+
+def test_history_pages_are_priced_like_other_pages() -> None:
+    """`first` on `history` multiplies what is selected below it, as on every list; left out, the
+    default page (20) counts."""
+    history = '{ history(key: "cluster:x"%s) { edges { node { id } } } }'
+    clusters = "{ clusters%s { edges { node { key } } } }"
+    assert query_cost(history % "") == query_cost(clusters % "")
+    assert query_cost(history % ", first: 100") == query_cost(clusters % "(first: 100)")
+    assert query_cost(history % ", first: 100") > 4 * query_cost(history % ", first: 20")

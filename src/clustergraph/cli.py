@@ -6,17 +6,18 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from clustergraph import location as graph_location
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key, list_keys, revoke_key
 from clustergraph.db import Graph, GraphUnavailable
-from clustergraph.importer.loader import ImportReport, load
+from clustergraph.importer.loader import BatchConflict, ImportReport, load
 from clustergraph.migrations import migrate as apply_migrations
 from clustergraph.neo4j_local import Neo4jLocalError
 from clustergraph.paths import MODEL_FILE, SDL_FILE, SEED_DIR
@@ -26,8 +27,8 @@ T = TypeVar("T")
 console = Console(stderr=True, soft_wrap=True)
 
 
-def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+def _fail(message: str) -> NoReturn:
+    console.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False)
     sys.exit(1)
 
 
@@ -145,23 +146,31 @@ def _import(path: Path, dry_run: bool, skip_invalid: bool, history: bool = True)
 
             return advance
 
-        report = _with_graph(
-            get_settings(),
-            lambda g: load(
-                g,
-                path,
-                dry_run=dry_run,
-                skip_invalid=skip_invalid,
-                progress=start,
-                actor=_cli_actor(),
-                history=history,
-            ),
-        )
+        try:
+            report = _with_graph(
+                get_settings(),
+                lambda g: load(
+                    g,
+                    path,
+                    dry_run=dry_run,
+                    skip_invalid=skip_invalid,
+                    progress=start,
+                    actor=_cli_actor(),
+                    history=history,
+                ),
+            )
+        except BatchConflict as error:
+            bar.stop()
+            _fail(str(error))
     for rejected in report.rejected:
-        console.print(f"[red]rejected[/] {rejected}", highlight=False)
+        # A Text, not markup: a row's keys and values are printed as they are (no `:emoji:`, no `[style]`).
+        label = "conflict" if rejected.conflict else "rejected"
+        console.print(Text.assemble((label, "red"), " ", str(rejected)), highlight=False)
+    conflicts = sum(1 for r in report.rejected if r.conflict)
     summary = (
         f"{'validated' if not report.written else 'imported'} {path}: created {report.created}, "
         f"updated {report.updated}, unchanged {report.unchanged}, rejected {len(report.rejected)}"
+        + (f" ({conflicts} in conflict with the graph or the import)" if conflicts else "")
     )
     click.echo(summary)
     if report.rejected and not report.written:
@@ -169,7 +178,23 @@ def _import(path: Path, dry_run: bool, skip_invalid: bool, history: bool = True)
     return report
 
 
-@main.command("import")
+_IMPORT_HELP = """Load nodes and relationships from JSON Lines or CSV files (a file or a folder).
+
+Every row is checked before anything is written, alone and against the graph. Into a
+non-empty graph: a row equal to what the graph holds changes nothing (importing the same
+files again is idempotent: all rows unchanged, no history added); a row whose key exists
+with other properties or sources updates it (its properties are replaced whole). A row
+that cannot be written as the graph is is a conflict, printed as
+`conflict FILE:LINE: WHAT KEY: WHY`: a key the graph holds as another kind, a key merged
+into another entity, a unique value (a Country's `code`, constraint country_code) that
+another entity holds, a relationship ending at such a row. With any rejected or
+conflicting row nothing is written and the exit status is 1 (--skip-invalid writes the
+other rows). Each batch is one transaction: a batch the graph refuses all the same (a
+concurrent writer) writes nothing, and the import stops with a plain message.
+"""
+
+
+@main.command("import", help=_IMPORT_HELP)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--skip-invalid", is_flag=True, help="Write the valid rows even when some are rejected.")
@@ -179,7 +204,6 @@ def _import(path: Path, dry_run: bool, skip_invalid: bool, history: bool = True)
     help="Leave no per-row Change records (a first load of a large or synthetic dataset; about twice as fast).",
 )
 def import_command(path: Path, dry_run: bool, skip_invalid: bool, no_history: bool) -> None:
-    """Load nodes and relationships from JSON Lines or CSV files (a file or a folder)."""
     report = _import(path, dry_run, skip_invalid, history=not no_history)
     sys.exit(1 if report.rejected else 0)
 

@@ -17,6 +17,7 @@ MERGED_INTO = "MERGED_INTO"
 
 # Bookkeeping nodes, apart from the entities: never exported, never part of a path.
 CHANGE_LABEL = "Change"  # one per write: who, when, what, before and after
+CHANGE_KEY_LABEL = "ChangeKey"  # one per key a Change touched: what an entity's history pages over
 API_KEY_LABEL = "ApiKey"  # a credential, kept only as a hash
 ARTICLE_LABEL = "Article"  # an ingested article's text and links, beside its Source entity
 PROPOSAL_LABEL = "Proposal"  # a fact an article suggests, until a curator accepts or rejects it
@@ -84,6 +85,19 @@ KIND_PROPERTIES: dict[Kind, dict[str, type]] = {
     Kind.CITY: {},
     Kind.SOURCE: {"publisher": str, "language": str, "title": str, "sourceId": str, "date": str},
 }
+
+
+@dataclass(frozen=True)
+class UniqueProperty:
+    """A property no two entities of a kind share, besides `key`: a uniqueness constraint of
+    the schema's migrations, named so that an import can say which one a row would break."""
+
+    kind: Kind
+    name: str
+    constraint: str
+
+
+UNIQUE_PROPERTIES = (UniqueProperty(Kind.COUNTRY, "code", "country_code"),)
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,6 @@ class Settings(BaseSettings):
     oidc_jwks_url: str | None = Field(default=None, validation_alias="CLUSTERGRAPH_OIDC_JWKS_URL")
     oidc_role_claim: str = Field(default="clustergraph_role", validation_alias="CLUSTERGRAPH_OIDC_ROLE_CLAIM")
     oidc_algorithms: str = Field(default="RS256,ES256", validation_alias="CLUSTERGRAPH_OIDC_ALGORITHMS")
-    max_history: int = Field(default=100, validation_alias="CLUSTERGRAPH_MAX_HISTORY")
 
     # Live changes (subscriptions): how often each process reads the change log, and the
     # bounds every subscriber and connection lives within (see SECURITY.md).

@@ -51,8 +51,10 @@ async def test_an_editor_writes_and_history_names_the_key(
 ) -> None:
     body = await send(CREATE, {"input": NEW_CLUSTER}, token=tokens[Role.EDITOR])
     assert body["data"]["createEntity"] == {"key": "cluster:auth-test", "name": "Auth Test Cluster"}
-    history = await send('{ history(key: "cluster:auth-test") { action actor } }', token=tokens[Role.READER])
-    [change] = history["data"]["history"]
+    history = await send(
+        '{ history(key: "cluster:auth-test") { nodes { action actor } } }', token=tokens[Role.READER]
+    )
+    [change] = history["data"]["history"]["nodes"]
     assert change["action"] == "create" and change["actor"].endswith(":test-editor")
 
 

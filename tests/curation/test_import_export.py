@@ -106,7 +106,7 @@ async def test_csv_files_one_per_kind_and_relationship_type(restore: Graph, tmp_
         "MATCH (c:Cluster {key: 'cluster:csv-test'})-[r:PARTNER_IN]->(p:Project) "
         "RETURN c.names AS names, c.sources AS sources, r.partnerNumber AS number, p.key AS project"
     )
-    history = await entity_history(restore, "cluster:csv-test", 10)
+    history = (await entity_history(restore, "cluster:csv-test", 10)).changes
     assert [(c["action"], c["actor"]) for c in history] == [("link", "import"), ("create", "import")]
     assert (
         history[1]["after"]["aliases"] == ["KT"] and history[0]["after"]["properties"]["partnerNumber"] == 19

@@ -32,7 +32,7 @@ query($article: String, $status: ProposalStatus) {
 }"""
 ACCEPT = "mutation($id: ID!, $edit: ProposalEdit) { acceptProposal(id: $id, edit: $edit) { id status decidedBy result changeId } }"
 REJECT = 'mutation($id: ID!) { rejectProposal(id: $id, reason: "not what the article says") { id status decidedBy reason } }'
-HISTORY = "query($key: String!) { history(key: $key) { id action actor sources after } }"
+HISTORY = "query($key: String!) { history(key: $key) { nodes { id action actor sources after } } }"
 
 
 @pytest.fixture
@@ -81,7 +81,9 @@ async def test_ingest_a_page_review_its_proposals_accept_and_reject(
 
     accepted = (await send(ACCEPT, {"id": represents["id"]}, token=editor))["data"]["acceptProposal"]
     assert accepted["status"] == "ACCEPTED" and accepted["decidedBy"].startswith("key:")
-    history = (await send(HISTORY, {"key": "person:kinga-skalacka"}, token=editor))["data"]["history"]
+    history = (await send(HISTORY, {"key": "person:kinga-skalacka"}, token=editor))["data"]["history"][
+        "nodes"
+    ]
     assert history[0]["id"] == accepted["changeId"] and history[0]["action"] == "link"
     assert history[0]["sources"] == [article["key"]]
     rel = await restore.read(
@@ -125,7 +127,7 @@ async def test_accept_an_edited_entity_proposal_creates_it_with_history(
         "acceptProposal"
     ]
     assert accepted["result"] == "person:marcin-filip"
-    history = (await send(HISTORY, {"key": "person:marcin-filip"}, token=editor))["data"]["history"]
+    history = (await send(HISTORY, {"key": "person:marcin-filip"}, token=editor))["data"]["history"]["nodes"]
     # Newest first: the creation from the proposal (older entries are the seed import's).
     assert history[0]["id"] == accepted["changeId"] and history[0]["action"] == "create"
     assert history[0]["sources"] == [result["article"]["key"]]

@@ -75,12 +75,12 @@ async def test_merged_keys_resolve_and_history_and_search_follow(
     assert found["data"]["entity"] == {"key": KEEP, "projects": {"totalCount": 2}}
     for key in (KEEP, DUPLICATE):
         history = await send(
-            "query($k: String!) { history(key: $k) { action keys before } }",
+            "query($k: String!) { history(key: $k) { nodes { action keys before } } }",
             {"k": key},
             token=tokens[Role.READER],
         )
         assert history["extensions"]["cypherQueries"] == 1
-        change, *earlier = history["data"]["history"]
+        change, *earlier = history["data"]["history"]["nodes"]
         assert change["action"] == "merge" and change["keys"] == [KEEP, DUPLICATE]
         # The kept entity's history goes on with both entities' earlier changes (their import).
         assert {k for c in earlier for k in c["keys"]} >= {KEEP, DUPLICATE}

@@ -24,7 +24,9 @@ LINK = (
 )
 UNLINK = "mutation($input: RelationshipInput!) { unlinkEntities(input: $input) { type from to } }"
 DELETE = 'mutation($key: String!) { deleteEntity(key: $key, sources: ["source:s6"]) { key changeId } }'
-HISTORY = "query($key: String!) { history(key: $key) { action actor key keys before after sources at } }"
+HISTORY = (
+    "query($key: String!) { history(key: $key) { nodes { action actor key keys before after sources at } } }"
+)
 CLUSTER = {
     "kind": "CLUSTER",
     "key": "cluster:silesian-test",
@@ -65,7 +67,9 @@ async def test_create_update_and_history_newest_first(restore: Graph, send: Any,
         token=editor,
     )
     assert removed["data"]["updateEntity"]["url"] is None
-    changes = (await send(HISTORY, {"key": "cluster:silesian-test"}, token=editor))["data"]["history"]
+    changes = (await send(HISTORY, {"key": "cluster:silesian-test"}, token=editor))["data"]["history"][
+        "nodes"
+    ]
     assert [c["action"] for c in changes] == ["update", "update", "create"]
     assert changes[0]["at"] >= changes[1]["at"] >= changes[2]["at"]
     assert changes[2]["before"] is None and changes[2]["after"]["name"] == "Śląski Klaster Testowy"
@@ -208,7 +212,7 @@ async def test_link_with_properties_unites_sources_and_unlink_removes(
     assert rows == [{"n": 0}]
     # Both ends see the link and unlink in their history.
     for key in ("cluster:euroregion-beskidy", "organisation:mid-pannon"):
-        changes = (await send(HISTORY, {"key": key}, token=editor))["data"]["history"]
+        changes = (await send(HISTORY, {"key": key}, token=editor))["data"]["history"]["nodes"]
         assert [c["action"] for c in changes[:3]] == ["unlink", "link", "link"], (key, changes)
         # Further back: the seed's own import.
         assert {c["actor"] for c in changes[3:]} == {"import"}
@@ -224,7 +228,7 @@ async def test_delete_removes_the_entity_and_history_keeps_it(
         "entity"
     ] is None
     assert await restore.read("MATCH (n:Entity {key: $key}) RETURN n", {"key": key}) == []
-    change = (await send(HISTORY, {"key": key}, token=tokens[Role.READER]))["data"]["history"][0]
+    change = (await send(HISTORY, {"key": key}, token=tokens[Role.READER]))["data"]["history"]["nodes"][0]
     assert change["action"] == "delete" and change["after"] is None
     assert change["before"]["properties"]["name"] == "Central Transdanubian Regional Development Agency"
     kept = {(r["type"], r["end"]) for r in change["before"]["relationships"]}
@@ -259,7 +263,7 @@ async def test_delete_leaves_no_relationship_naming_the_deleted_key(
     body = await send(DELETE, {"key": key}, token=tokens[Role.ADMIN])
     assert body["data"]["deleteEntity"]["key"] == key, body
     assert (await restore.read(naming, {"key": key}))[0]["n"] == 0
-    change = (await send(HISTORY, {"key": key}, token=tokens[Role.READER]))["data"]["history"][0]
+    change = (await send(HISTORY, {"key": key}, token=tokens[Role.READER]))["data"]["history"]["nodes"][0]
     # History keeps what the references were, so the deletion can be undone by hand.
     assert change["before"]["references"] and all(
         r["properties"]["via"] == key for r in change["before"]["references"]

@@ -90,7 +90,7 @@ async def test_jwts_are_verified_before_anything_is_written(
             assert body["data"]["createEntity"] == {"key": "sector:oidc-test"}, body
             history = await client.post(
                 "/graphql",
-                json={"query": '{ history(key: "sector:oidc-test") { actor } }'},
+                json={"query": '{ history(key: "sector:oidc-test") { nodes { actor } } }'},
                 headers={"Authorization": f"Bearer {token(clustergraph_role='reader')}"},
             )
-    assert history.json()["data"]["history"] == [{"actor": "oidc:alice"}]
+    assert history.json()["data"]["history"]["nodes"] == [{"actor": "oidc:alice"}]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-from clustergraph.model import CHANGE_LABEL, ENTITY_LABEL
+from clustergraph.model import CHANGE_KEY_LABEL, CHANGE_LABEL, ENTITY_LABEL
 
 # Takes the counter's write lock before reading it (the explicit lock of Neo4j's
 # "concurrent data access" recipe), so no two writers read the same value.
@@ -23,6 +23,13 @@ REMOVE log._lock
 
 _KIND: LiteralString = f"[label IN labels(e) WHERE label <> '{ENTITY_LABEL}'][0]"
 
+
+def _index_keys(keys: str) -> str:
+    """One ChangeKey per distinct key of `c` (bound to the new Change): what history pages over."""
+    distinct = f"reduce(seen = [], k IN {keys} | CASE WHEN k IN seen THEN seen ELSE seen + k END)"
+    return f"FOREACH (k IN {distinct} | CREATE (:{CHANGE_KEY_LABEL} {{key: k, seq: c.seq}}))"
+
+
 RECORD_CHANGE: LiteralString = f"""
 {_LOCK_COUNTER}
 SET log.last = log.last + 1
@@ -33,6 +40,7 @@ CREATE (c:{CHANGE_LABEL} {{
   action: $action, key: $key, keys: $keys, kind: coalesce($kind, {_KIND}),
   before: $before, after: $after, sources: $sources
 }})
+{_index_keys("$keys")}
 RETURN c.id AS id, c.seq AS seq
 """
 
@@ -49,6 +57,7 @@ CREATE (c:{CHANGE_LABEL} {{
   action: change.action, key: change.keys[0], keys: change.keys, kind: coalesce(change.kind, {_KIND}),
   before: change.before, after: change.after, sources: change.sources
 }})
+{_index_keys("change.keys")}
 WITH log, base, count(c) AS written
 SET log.last = base + written
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-from clustergraph.model import ENTITY_LABEL, REL_TYPES, Kind
+from clustergraph.model import ENTITY_LABEL, MERGED_INTO, MERGED_KEY_LABEL, REL_TYPES, Kind, properties_of
 
 # Each returns one row per input row that changed something (or, without `rows`, just
 # the counts): whether it was created, and
@@ -73,4 +73,23 @@ WITH row.start AS start, row.end AS end, before.sources IS NULL AS created, befo
 EXISTING_KINDS: LiteralString = f"""
 MATCH (n:{ENTITY_LABEL}) WHERE n.key IN $keys
 RETURN n.key AS key, [label IN labels(n) WHERE label <> '{ENTITY_LABEL}'][0] AS kind
+"""
+
+
+def unique_holders(kind: Kind, name: str) -> LiteralString:
+    """Which entities of `kind` hold one of `$values` in the unique property `name` (its index)."""
+    label, prop = Kind(kind).value, _known_property(kind, name)
+    return f"MATCH (n:{label}) WHERE n.{prop} IN $values RETURN n.{prop} AS value, n.key AS key"
+
+
+def _known_property(kind: Kind, name: str) -> str:
+    if name not in properties_of(kind):
+        raise ValueError(f"{name!r} is not a property of {kind.value}")
+    return name
+
+
+# Keys retired by a merge, with the entity each now names.
+RETIRED_KEYS: LiteralString = f"""
+MATCH (m:{MERGED_KEY_LABEL})-[:{MERGED_INTO}]->(e:{ENTITY_LABEL}) WHERE m.key IN $keys
+RETURN m.key AS key, e.key AS holder
 """

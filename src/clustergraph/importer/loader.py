@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import ConstraintError
 
 from clustergraph import graph_version
 from clustergraph.cypher.changelog import RECORD_CHANGES
@@ -22,6 +23,7 @@ from clustergraph.cypher.lookup import INDEX_MERGED_KEYS
 from clustergraph.cypher.upsert import EXISTING_KINDS, upsert_nodes, upsert_relationships
 from clustergraph.db import Graph
 from clustergraph.importer.changes import node_change, relationship_change
+from clustergraph.importer.conflicts import retired_keys, retired_rows, subject, unique_value_rows
 from clustergraph.importer.reader import Located, Rejected, read
 from clustergraph.importer.rows import NodeRow, RelationshipRow
 from clustergraph.model import Kind
@@ -36,6 +38,22 @@ Progress = Callable[[int], None]
 
 # Who the history records as the writer of an import: the operator running it, not a caller.
 IMPORT_ROLE = "system"
+
+
+class BatchConflict(Exception):
+    """A batch the graph refused (a constraint broke) although the checks before writing found
+    no conflict: another writer got there in between. The batch wrote nothing; earlier ones stay."""
+
+    def __init__(
+        self, what: str, batch: list[dict[str, Any]], error: ConstraintError, report: ImportReport
+    ) -> None:
+        ends = [row.get("key") or f"{row.get('start')} -> {row.get('end')}" for row in (batch[0], batch[-1])]
+        done = report.created + report.updated + report.unchanged
+        super().__init__(
+            f"the graph refused a batch of {len(batch)} {what} rows ({ends[0]} … {ends[1]}): "
+            f"{error.message or error}; that batch wrote nothing, the {done} rows of earlier batches "
+            "were written (import again: rows already written change nothing)"
+        )
 
 
 @dataclass
@@ -74,15 +92,57 @@ async def plan_import(graph: Graph, path: Path) -> Plan:
             plan.rejected.append(item)
         else:
             located.append(item)
-    node_kinds = _accept_nodes(located, plan)
+    node_kinds, nodes = _accept_nodes(located, plan)
     known = await _existing_kinds(graph, located, node_kinds)
-    _check_node_kinds(located, node_kinds, known, plan)
-    kinds = {**known, **node_kinds}
-    _accept_relationships(located, kinds, plan)
+    retired = await retired_keys(graph, _named_keys(located) - known.keys())
+    refused = _node_kind_rows(nodes, node_kinds, known)
+    refused += retired_rows(nodes, retired)
+    refused += await unique_value_rows(graph, nodes)
+    dropped = _drop(plan, nodes, refused)
+    kinds = {**known, **{k: v for k, v in node_kinds.items() if k not in dropped}}
+    _accept_relationships(located, kinds, _Unwritable(retired, dropped), plan)
     return plan
 
 
-def _accept_nodes(located: list[Located], plan: Plan) -> dict[str, Kind]:
+def _named_keys(located: list[Located]) -> set[str]:
+    keys: set[str] = set()
+    for item in located:
+        row = item.row
+        keys.update(row.sources)
+        keys.update((row.key,) if isinstance(row, NodeRow) else (row.start, row.end))
+    return keys
+
+
+def _drop(plan: Plan, nodes: list[Located], refused: list[Rejected]) -> dict[str, Located]:
+    """Take the refused node rows out of the plan; their keys, with where each row was."""
+    plan.rejected += refused
+    lines = {(r.file, r.line) for r in refused}
+    dropped = {i.row.key: i for i in nodes if (i.file, i.line) in lines and isinstance(i.row, NodeRow)}
+    if dropped:
+        for kind, rows in plan.nodes.items():
+            plan.nodes[kind] = [r for r in rows if r.key not in dropped]
+    return dropped
+
+
+@dataclass(frozen=True)
+class _Unwritable:
+    """Keys a relationship row cannot end at: retired by a merge, or of a refused node row."""
+
+    retired: dict[str, str]
+    dropped: dict[str, Located]
+
+    def reason(self, keys: tuple[str, str]) -> str | None:
+        for key in keys:
+            if key in self.retired:
+                return f"key {key!r} was merged into {self.retired[key]!r}; name that entity instead"
+            if key in self.dropped:
+                seen = self.dropped[key]
+                return f"its end {key!r} is refused ({seen.file.name}:{seen.line})"
+        return None
+
+
+def _accept_nodes(located: list[Located], plan: Plan) -> tuple[dict[str, Kind], list[Located]]:
+    """The node rows whose keys do not repeat: their kinds by key, and the rows."""
     kinds: dict[str, Kind] = {}
     first_line: dict[str, Located] = {}
     for item in located:
@@ -98,7 +158,7 @@ def _accept_nodes(located: list[Located], plan: Plan) -> dict[str, Kind]:
         first_line[row.key] = item
         kinds[row.key] = row.kind
         plan.nodes[row.kind].append(row)
-    return kinds
+    return kinds, list(first_line.values())
 
 
 async def _existing_kinds(
@@ -114,55 +174,62 @@ async def _existing_kinds(
     return {r["key"]: Kind(r["kind"]) for r in found if r["kind"] in Kind._value2member_map_}
 
 
-def _check_node_kinds(
-    located: list[Located], node_kinds: dict[str, Kind], known: dict[str, Kind], plan: Plan
-) -> None:
+def _node_kind_rows(
+    nodes: list[Located], node_kinds: dict[str, Kind], known: dict[str, Kind]
+) -> list[Rejected]:
+    """Node rows of a kind the graph holds their key under, or naming a source that is none."""
     kinds = {**known, **node_kinds}  # once, not per row: imports run to millions of rows
-    dropped: set[str] = set()
-    for item in located:
+    refused = []
+    for item in nodes:
         row = item.row
-        if not isinstance(row, NodeRow):
-            continue
-        reason = None
+        assert isinstance(row, NodeRow)
         if row.key in known and known[row.key] is not row.kind:
-            reason = f"key {row.key!r} is a {known[row.key].value} in the graph, not a {row.kind.value}"
+            reason = f"key is a {known[row.key].value} in the graph, not a {row.kind.value}"
+            refused.append(Rejected(item.file, item.line, reason, subject(row), conflict=True))
+            continue
         for source in row.sources:
             if kinds.get(source) is not Kind.SOURCE:
                 reason = f"source {source!r} is not a Source in this import or the graph"
-        if reason:
-            plan.rejected.append(Rejected(item.file, item.line, reason))
-            dropped.add(row.key)
-    if dropped:
-        for kind, rows in plan.nodes.items():
-            plan.nodes[kind] = [r for r in rows if r.key not in dropped]
+                refused.append(Rejected(item.file, item.line, reason, subject(row)))
+                break
+    return refused
 
 
-def _accept_relationships(located: list[Located], kinds: dict[str, Kind], plan: Plan) -> None:
+def _accept_relationships(
+    located: list[Located], kinds: dict[str, Kind], unwritable: _Unwritable, plan: Plan
+) -> None:
     seen: dict[tuple[Any, ...], Located] = {}
     for item in located:
         row = item.row
         if not isinstance(row, RelationshipRow):
             continue
-        reason = None
-        missing = [k for k in (row.start, row.end) if k not in kinds]
-        bad_sources = [s for s in row.sources if kinds.get(s) is not Kind.SOURCE]
-        if missing:
-            reason = f"no entity with key {missing[0]!r} in this import or the graph"
-        elif bad_sources:
-            reason = f"source {bad_sources[0]!r} is not a Source in this import or the graph"
-        elif row.identity() in seen:
-            first = seen[row.identity()]
-            reason = f"relationship repeats {first.file.name}:{first.line}"
-        else:
-            try:
-                row.check_ends(kinds[row.start], kinds[row.end])
-            except ValueError as error:
-                reason = str(error)
+        what = f"{row.rel} {row.start} -> {row.end}"
+        conflict = unwritable.reason((row.start, row.end))
+        reason = conflict or _relationship_problem(row, kinds, seen)
         if reason:
-            plan.rejected.append(Rejected(item.file, item.line, reason))
+            plan.rejected.append(Rejected(item.file, item.line, reason, what, conflict=conflict is not None))
             continue
         seen[row.identity()] = item
         plan.relationships[row.rel].append(row)
+
+
+def _relationship_problem(
+    row: RelationshipRow, kinds: dict[str, Kind], seen: dict[tuple[Any, ...], Located]
+) -> str | None:
+    missing = [k for k in (row.start, row.end) if k not in kinds]
+    bad_sources = [s for s in row.sources if kinds.get(s) is not Kind.SOURCE]
+    if missing:
+        return f"no entity with key {missing[0]!r} in this import or the graph"
+    if bad_sources:
+        return f"source {bad_sources[0]!r} is not a Source in this import or the graph"
+    if row.identity() in seen:
+        first = seen[row.identity()]
+        return f"relationship repeats {first.file.name}:{first.line}"
+    try:
+        row.check_ends(kinds[row.start], kinds[row.end])
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def search_text(row: NodeRow) -> str:
@@ -193,6 +260,7 @@ async def write_plan(
         rows = [node_params(r) for r in plan.nodes.get(kind, [])]
         await _write_batches(
             graph,
+            kind.value,
             upsert_nodes(kind, rows=history),
             rows,
             report,
@@ -207,6 +275,7 @@ async def write_plan(
         change = partial(relationship_change, rel_type)
         await _write_batches(
             graph,
+            rel_type,
             upsert_relationships(rel_type, rows=history),
             rows,
             report,
@@ -226,6 +295,7 @@ async def write_plan(
 
 async def _write_batches(
     graph: Graph,
+    what: str,
     cypher: Any,
     rows: list[dict[str, Any]],
     report: ImportReport,
@@ -249,7 +319,10 @@ async def _write_batches(
                 )
             return len(records), sum(1 for r in records if r["created"])
 
-        changed, created = await graph.transaction(work)
+        try:
+            changed, created = await graph.transaction(work)
+        except ConstraintError as error:
+            raise BatchConflict(what, batch, error, report) from error
         report.created += created
         report.updated += changed - created
         report.unchanged += len(batch) - changed

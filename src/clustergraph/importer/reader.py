@@ -33,12 +33,18 @@ class Located:
 
 @dataclass(frozen=True)
 class Rejected:
+    """A row that is not written: invalid alone, or in conflict with the graph or the import
+    (`conflict`), with what it is (`subject`: kind and key, or the relationship) when known."""
+
     file: Path
     line: int
     reason: str
+    subject: str | None = None
+    conflict: bool = False
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
+        what = f"{self.subject}: " if self.subject else ""
+        return f"{self.file}:{self.line}: {what}{self.reason}"
 
 
 def import_files(path: Path) -> list[Path]:

@@ -47,3 +47,25 @@ def decode_cursor(cursor: str) -> int | None:
         return None
     offset = int(match.group(1))
     return offset if offset <= MAX_OFFSET else None
+
+
+# A change's place in the log: its sequence number (history pages are keyset, not offsets).
+_CHANGE = re.compile(r"change:([1-9][0-9]{0,17})")
+
+
+def encode_change_cursor(seq: int) -> str:
+    """The cursor of the change numbered `seq`; `after` it, a page goes on with older changes."""
+    return base64.urlsafe_b64encode(f"change:{seq}".encode()).decode()
+
+
+def decode_change_cursor(cursor: str) -> int | None:
+    """The sequence number of a change cursor this service wrote, or None for anything else
+    (as strict as `decode_cursor`)."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii")
+    except (ValueError, UnicodeError):
+        return None
+    match = _CHANGE.fullmatch(text)
+    if match is None or encode_change_cursor(int(match.group(1))) != cursor:
+        return None
+    return int(match.group(1))
