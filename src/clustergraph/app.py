@@ -20,6 +20,7 @@ from clustergraph.api.http import graphql_app
 from clustergraph.api.playground import PLAYGROUND_JS, asset_path
 from clustergraph.auth.oidc import OidcVerifier
 from clustergraph.auth.resolve import Authenticator
+from clustergraph.client_address import trusted_proxies
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.live.bounds import AddressBound
 from clustergraph.live.feed import ChangeFeed
@@ -119,8 +120,10 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Route("/export/{format}", export, methods=["GET", "POST"]),
             Route("/metrics", metrics),
         ],
-        # Outermost first: every request is logged and counted, refused ones included.
+        # Outermost first: the client's address is settled (trusted proxies only), then every
+        # request is logged and counted, refused ones included.
         middleware=[
+            *trusted_proxies(settings.forwarded_allow_ips),
             Middleware(RequestLog),
             Middleware(
                 RateLimit,

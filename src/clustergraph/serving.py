@@ -5,6 +5,9 @@ headers a byte at a time (the body is bounded in `clustergraph.api.http`). The p
 below closes a connection whose request headers have not all arrived within
 `CLUSTERGRAPH_HEADER_TIMEOUT` seconds of its first byte (or of the connection). Past
 `CLUSTERGRAPH_MAX_CONNECTIONS` open connections, uvicorn answers 503 at once.
+
+uvicorn's reading of `X-Forwarded-For` is off: the app decides which proxies to believe
+(`clustergraph.client_address`).
 """
 
 from __future__ import annotations
@@ -81,4 +84,7 @@ def uvicorn_options(settings: Settings, from_environment: bool = False) -> dict[
         "http": protocol,
         "limit_concurrency": settings.max_connections,
         "timeout_keep_alive": 5,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; the app's own
+        # middleware believes only CLUSTERGRAPH_FORWARDED_ALLOW_IPS.
+        "proxy_headers": False,
     }

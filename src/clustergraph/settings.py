@@ -48,11 +48,12 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, validation_alias="CLUSTERGRAPH_PORT")
     workers: int = Field(default=1, ge=1, le=64, validation_alias="CLUSTERGRAPH_WORKERS")
     query_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_QUERY_TIMEOUT")
+    # Proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDRs, or
+    # "*"). Empty (the default): no header is believed, the client is the connection's peer.
+    # Behind a reverse proxy, list the proxy so the per-address bounds count the real client.
+    forwarded_allow_ips: str = Field(default="", validation_alias="CLUSTERGRAPH_FORWARDED_ALLOW_IPS")
     # How long SIGTERM lets the requests in flight finish before the process exits anyway
     # (`shutdown_timeout`, below); `workers` above is uvicorn's worker processes.
-    # Proxies whose X-Forwarded-For names the client (comma-separated addresses, or "*"):
-    # behind a reverse proxy, the rate limit per address needs the client's address, not the proxy's.
-    forwarded_allow_ips: str = Field(default="127.0.0.1", validation_alias="CLUSTERGRAPH_FORWARDED_ALLOW_IPS")
     shutdown_timeout: int = Field(default=10, ge=1, validation_alias="CLUSTERGRAPH_SHUTDOWN_TIMEOUT")
 
     # Bounds on what one GraphQL request may ask for.

@@ -22,6 +22,7 @@ from clustergraph.api.context import Context
 from clustergraph.api.permissions import require
 from clustergraph.api.types import EntityKind, RelationshipType
 from clustergraph.auth.identity import Forbidden, Role, Unauthenticated
+from clustergraph.client_address import client_address
 from clustergraph.cypher.changelog import LAST_SEQ
 from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.live.bounds import SLOW_CONSUMER, AddressBound, TooManySubscriptions
@@ -105,7 +106,7 @@ def admit(context: Context, since: int | None) -> Admission:
     except (Unauthenticated, Forbidden) as error:
         code = "UNAUTHENTICATED" if isinstance(error, Unauthenticated) else "FORBIDDEN"
         raise _error(str(error), code) from None
-    address = context.request.client.host if context.request.client else "unknown"
+    address = client_address(context.request.scope)
     addresses: AddressBound = context.request.app.state.live_addresses
     try:
         addresses.acquire(address)
