@@ -22,7 +22,7 @@ from clustergraph.auth.oidc import OidcVerifier
 from clustergraph.auth.resolve import Authenticator
 from clustergraph.client_address import trusted_proxies
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
-from clustergraph.live.bounds import AddressBound
+from clustergraph.live.bounds import AddressBound, StreamBound
 from clustergraph.live.feed import ChangeFeed
 from clustergraph.location import GraphLocation
 from clustergraph.metrics import metrics
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             app.state.graph, settings.live_poll_interval, settings.live_queue_limit
         )
         app.state.live_addresses = AddressBound(settings.live_per_address)
+        app.state.streams = StreamBound(settings.stream_bound, settings.max_streams_per_address)
         try:
             yield
         finally:

@@ -6,6 +6,11 @@ below closes a connection whose request headers have not all arrived within
 `CLUSTERGRAPH_HEADER_TIMEOUT` seconds of its first byte (or of the connection). Past
 `CLUSTERGRAPH_MAX_CONNECTIONS` open connections, uvicorn answers 503 at once.
 
+uvicorn counts every open connection and every running request against that bound,
+WebSockets and streamed responses included, but checks it only for plain requests: an
+upgrade to WebSocket is never refused by it. Streams have their own, smaller bound
+(`CLUSTERGRAPH_MAX_STREAMS`, `live.bounds.StreamBound`), so plain requests keep a share.
+
 uvicorn's reading of `X-Forwarded-For` is off: the app decides which proxies to believe
 (`clustergraph.client_address`).
 """
