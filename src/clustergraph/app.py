@@ -24,6 +24,7 @@ from clustergraph.client_address import trusted_proxies
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.live.bounds import AddressBound, StreamBound
 from clustergraph.live.feed import ChangeFeed
+from clustergraph.live.trim import Trimmer, freeze_startup_objects
 from clustergraph.location import GraphLocation
 from clustergraph.metrics import metrics
 from clustergraph.observe import RequestLog
@@ -96,7 +97,10 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             app.state.graph, settings.live_poll_interval, settings.live_queue_limit
         )
         app.state.live_addresses = AddressBound(settings.live_per_address)
-        app.state.streams = StreamBound(settings.stream_bound, settings.max_streams_per_address)
+        trim = Trimmer() if settings.stream_trim else None
+        if trim is not None:
+            freeze_startup_objects()
+        app.state.streams = StreamBound(settings.stream_bound, settings.max_streams_per_address, trim)
         try:
             yield
         finally:

@@ -92,4 +92,5 @@ def uvicorn_options(settings: Settings, from_environment: bool = False) -> dict[
         # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; the app's own
         # middleware believes only CLUSTERGRAPH_FORWARDED_ALLOW_IPS.
         "proxy_headers": False,
+        "ws_per_message_deflate": settings.ws_compression,
     }

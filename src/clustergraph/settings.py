@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     max_streams_per_address: int = Field(
         default=32, ge=1, validation_alias="CLUSTERGRAPH_MAX_STREAMS_PER_ADDRESS"
     )
+    # permessage-deflate on WebSockets: smaller frames, but a compressor and a decompressor
+    # held by every open connection (measured in bench/idle_sockets.py).
+    ws_compression: bool = Field(default=True, validation_alias="CLUSTERGRAPH_WS_COMPRESSION")
+    # Give freed memory back to the system after a burst of streams closed (live/trim.py).
+    stream_trim: bool = Field(default=True, validation_alias="CLUSTERGRAPH_STREAM_TRIM")
 
     # Abuse and exposure.
     rate_limit_per_address: str = Field(

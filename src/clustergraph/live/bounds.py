@@ -13,6 +13,8 @@ from collections import Counter
 
 from starlette.types import Message, Send
 
+from clustergraph.live.trim import Trimmer
+
 # Close codes of the application range (4000-4999), next to graphql-transport-ws's own.
 SLOW_CONSUMER = 4008
 IDLE = 4000
@@ -37,11 +39,12 @@ class StreamBound:
     one against plain requests: this bound, below it, keeps plain requests a share.
     """
 
-    def __init__(self, limit: int, per_address: int) -> None:
+    def __init__(self, limit: int, per_address: int, trim: Trimmer | None = None) -> None:
         self.limit = limit
         self.per_address = per_address
         self.open = 0
         self.held: Counter[str] = Counter()
+        self.trim = trim
 
     def acquire(self, address: str) -> None:
         if self.held[address] >= self.per_address:
@@ -50,12 +53,16 @@ class StreamBound:
             raise TooManyStreams("process", self.limit)
         self.held[address] += 1
         self.open += 1
+        if self.trim is not None:
+            self.trim.opened(self.open)
 
     def release(self, address: str) -> None:
         self.open -= 1
         self.held[address] -= 1
         if self.held[address] <= 0:
             del self.held[address]
+        if self.trim is not None:
+            self.trim.closed(self.open)
 
 
 class TooManySubscriptions(Exception):
