@@ -231,6 +231,9 @@ async def main() -> None:
         "CLUSTERGRAPH_LIVE_PER_ADDRESS": "100000",
         "CLUSTERGRAPH_LIVE_PER_CONNECTION": "100",
         "CLUSTERGRAPH_MAX_CONNECTIONS": "2000",
+        # 1,000 idle WebSockets and 1,000 event streams from this one address, one after the other.
+        "CLUSTERGRAPH_MAX_STREAMS": "1900",
+        "CLUSTERGRAPH_MAX_STREAMS_PER_ADDRESS": "1900",
         "CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS": "1000000/minute",
         "CLUSTERGRAPH_RATE_LIMIT_PER_KEY": "1000000/minute",
     }

@@ -47,7 +47,8 @@ def serve(app: ASGIApp, settings: Settings | None = None) -> Iterator[str]:
 
     With `settings`, uvicorn is configured as `clustergraph serve` configures it."""
     port = free_port()
-    options = uvicorn_options(settings) if settings is not None else {}
+    # Without settings, still as the app expects: uvicorn believes no X-Forwarded-For itself.
+    options = uvicorn_options(settings) if settings is not None else {"proxy_headers": False}
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -31,5 +31,9 @@ def test_the_proxy_sends_requests_to_the_replicas_and_names_the_client() -> None
     nginx = (DEPLOY / "nginx.conf").read_text()
     compose = (DEPLOY / "docker-compose.yml").read_text()
     assert "server clustergraph:8000" in nginx and re.search(r"^  clustergraph:$", compose, flags=re.M)
-    assert "X-Forwarded-For" in nginx
-    assert 'CLUSTERGRAPH_FORWARDED_ALLOW_IPS: "*"' in compose
+    # The proxy names the peer it saw (no client's claim passes it), and the replicas believe
+    # that header from the proxy's fixed address alone.
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in nginx
+    (trusted,) = re.findall(r'CLUSTERGRAPH_FORWARDED_ALLOW_IPS: "([^"]*)"', compose)
+    (proxy_address,) = re.findall(r"ipv4_address: ([\d.]+)", compose)
+    assert trusted == proxy_address

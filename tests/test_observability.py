@@ -30,7 +30,8 @@ async def test_request_log_names_operation_duration_and_outcome(
     assert op["outcome"] == "ok" and record["status"] == 200 and record["duration_ms"] > 0
     assert record["path"] == "/graphql" and record["method"] == "POST"
     assert by_name["Broken"][1]["outcome"] == "GRAPHQL_VALIDATION_FAILED"
-    assert set(record) == {"method", "path", "status", "duration_ms", "operations"}
+    assert record["client"] == "127.0.0.1"  # the address the rate limits count (client_address)
+    assert set(record) == {"client", "method", "path", "status", "duration_ms", "operations"}
 
 
 async def test_metrics_count_requests_latencies_and_outcomes(http: httpx.AsyncClient) -> None:

@@ -8,6 +8,7 @@ upgrades, and server-sent events arrive as they happen rather than when the stre
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,7 +33,10 @@ ENTITY_CHANGED = (
 
 @pytest.fixture(scope="module")
 def pair(location: GraphLocation, graph: Graph) -> Iterator[list[Replica]]:
-    with replicas(location, 2, CLUSTERGRAPH_LIVE_POLL_INTERVAL="0.2") as started:
+    # nginx runs on loopback: it is the one sender whose X-Forwarded-For the replicas believe.
+    with replicas(
+        location, 2, CLUSTERGRAPH_LIVE_POLL_INTERVAL="0.2", CLUSTERGRAPH_FORWARDED_ALLOW_IPS="127.0.0.1"
+    ) as started:
         yield started
 
 
@@ -88,3 +92,22 @@ async def test_server_sent_events_pass_the_proxy_as_they_happen(front: str, edit
         # The stream stays open: the event must come through before it ends.
         payload: dict[str, Any] = await asyncio.wait_for(anext(aiter(payloads)), 20)
     assert payload["data"]["entityChanged"]["after"]["name"] == "Streamed through the proxy"
+
+
+async def test_the_replicas_count_the_client_the_proxy_saw_not_the_one_it_claims(
+    front: str, pair: list[Replica]
+) -> None:
+    # The client connects to the proxy from 127.0.0.2 and claims another address.
+    transport = httpx.AsyncHTTPTransport(local_address="127.0.0.2")
+    forged = {"X-Forwarded-For": "203.0.113.7"}
+    async with httpx.AsyncClient(base_url=front, transport=transport, timeout=30) as http:
+        for _ in range(4):  # round robin: both replicas answer some
+            response = await http.post("/graphql", json={"query": "query Who { __typename }"}, headers=forged)
+            assert response.status_code == 200, response.text
+    logged = [
+        json.loads(line[line.index("{") :])  # after uvicorn's level prefix
+        for replica in pair
+        for line in replica.log_text().splitlines()
+        if '"name":"Who"' in line
+    ]
+    assert len(logged) == 4 and {record["client"] for record in logged} == {"127.0.0.2"}, logged

@@ -20,9 +20,11 @@ from clustergraph.api.http import graphql_app
 from clustergraph.api.playground import PLAYGROUND_JS, asset_path
 from clustergraph.auth.oidc import OidcVerifier
 from clustergraph.auth.resolve import Authenticator
+from clustergraph.client_address import trusted_proxies
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
-from clustergraph.live.bounds import AddressBound
+from clustergraph.live.bounds import AddressBound, StreamBound
 from clustergraph.live.feed import ChangeFeed
+from clustergraph.live.trim import Trimmer, freeze_startup_objects
 from clustergraph.location import GraphLocation
 from clustergraph.metrics import metrics
 from clustergraph.observe import RequestLog
@@ -95,6 +97,10 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             app.state.graph, settings.live_poll_interval, settings.live_queue_limit
         )
         app.state.live_addresses = AddressBound(settings.live_per_address)
+        trim = Trimmer() if settings.stream_trim else None
+        if trim is not None:
+            freeze_startup_objects()
+        app.state.streams = StreamBound(settings.stream_bound, settings.max_streams_per_address, trim)
         try:
             yield
         finally:
@@ -119,8 +125,10 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Route("/export/{format}", export, methods=["GET", "POST"]),
             Route("/metrics", metrics),
         ],
-        # Outermost first: every request is logged and counted, refused ones included.
+        # Outermost first: the client's address is settled (trusted proxies only), then every
+        # request is logged and counted, refused ones included.
         middleware=[
+            *trusted_proxies(settings.forwarded_allow_ips),
             Middleware(RequestLog),
             Middleware(
                 RateLimit,

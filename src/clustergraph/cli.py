@@ -379,8 +379,6 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         access_log=False,
         log_config=log_config,
         timeout_graceful_shutdown=settings.shutdown_timeout,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
         # Each worker reads its bounds from the environment too (the options are pickled to it).
         **uvicorn_options(settings, from_environment=True),
     )

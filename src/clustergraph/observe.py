@@ -1,7 +1,8 @@
 """One structured log line and the metrics of every HTTP request.
 
-The line names the operation(s), the duration and the outcome; it never holds headers,
-the query text or its variables, where credentials and personal data would be.
+The line names the client's address (the one the rate limits count, see
+`clustergraph.client_address`), the operation(s), the duration and the outcome; it never
+holds headers, the query text or its variables, where credentials and personal data would be.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clustergraph import metrics
+from clustergraph.client_address import client_address
 
 log = logging.getLogger("clustergraph.requests")
 
@@ -60,6 +62,7 @@ class RequestLog:
                 metrics.GRAPHQL_OPERATIONS.labels(operation["outcome"]).inc()
             if path not in ("/healthz", "/metrics"):
                 record = {
+                    "client": client_address(scope),
                     "method": scope["method"],
                     "path": path,
                     "status": status,

@@ -31,6 +31,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clustergraph.auth.resolve import CREDENTIAL_HEADER, bearer_token
+from clustergraph.client_address import client_address
 from clustergraph.errors import RATE_LIMITED
 
 log = logging.getLogger("clustergraph.ratelimit")
@@ -88,8 +89,7 @@ class RateLimit:
         headers = Headers(scope=scope)
         checks: list[tuple[RateLimitItem, str, str]] = []
         if self.per_address is not None:
-            client = scope.get("client")
-            checks.append((self.per_address, "address", client[0] if client else "unknown"))
+            checks.append((self.per_address, "address", client_address(scope)))
         key = api_key(headers)
         if self.per_key is not None and key is not None:
             checks.append((self.per_key, "key", _digest(key)))

@@ -5,6 +5,14 @@ headers a byte at a time (the body is bounded in `clustergraph.api.http`). The p
 below closes a connection whose request headers have not all arrived within
 `CLUSTERGRAPH_HEADER_TIMEOUT` seconds of its first byte (or of the connection). Past
 `CLUSTERGRAPH_MAX_CONNECTIONS` open connections, uvicorn answers 503 at once.
+
+uvicorn counts every open connection and every running request against that bound,
+WebSockets and streamed responses included, but checks it only for plain requests: an
+upgrade to WebSocket is never refused by it. Streams have their own, smaller bound
+(`CLUSTERGRAPH_MAX_STREAMS`, `live.bounds.StreamBound`), so plain requests keep a share.
+
+uvicorn's reading of `X-Forwarded-For` is off: the app decides which proxies to believe
+(`clustergraph.client_address`).
 """
 
 from __future__ import annotations
@@ -81,4 +89,8 @@ def uvicorn_options(settings: Settings, from_environment: bool = False) -> dict[
         "http": protocol,
         "limit_concurrency": settings.max_connections,
         "timeout_keep_alive": 5,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; the app's own
+        # middleware believes only CLUSTERGRAPH_FORWARDED_ALLOW_IPS.
+        "proxy_headers": False,
+        "ws_per_message_deflate": settings.ws_compression,
     }

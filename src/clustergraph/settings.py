@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -48,11 +48,12 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, validation_alias="CLUSTERGRAPH_PORT")
     workers: int = Field(default=1, ge=1, le=64, validation_alias="CLUSTERGRAPH_WORKERS")
     query_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_QUERY_TIMEOUT")
+    # Proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDRs, or
+    # "*"). Empty (the default): no header is believed, the client is the connection's peer.
+    # Behind a reverse proxy, list the proxy so the per-address bounds count the real client.
+    forwarded_allow_ips: str = Field(default="", validation_alias="CLUSTERGRAPH_FORWARDED_ALLOW_IPS")
     # How long SIGTERM lets the requests in flight finish before the process exits anyway
     # (`shutdown_timeout`, below); `workers` above is uvicorn's worker processes.
-    # Proxies whose X-Forwarded-For names the client (comma-separated addresses, or "*"):
-    # behind a reverse proxy, the rate limit per address needs the client's address, not the proxy's.
-    forwarded_allow_ips: str = Field(default="127.0.0.1", validation_alias="CLUSTERGRAPH_FORWARDED_ALLOW_IPS")
     shutdown_timeout: int = Field(default=10, ge=1, validation_alias="CLUSTERGRAPH_SHUTDOWN_TIMEOUT")
 
     # Bounds on what one GraphQL request may ask for.
@@ -77,7 +78,19 @@ class Settings(BaseSettings):
     # most connections open at once (past it, uvicorn answers 503 at once).
     header_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_HEADER_TIMEOUT")
     body_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_BODY_TIMEOUT")
-    max_connections: int = Field(default=256, validation_alias="CLUSTERGRAPH_MAX_CONNECTIONS")
+    max_connections: int = Field(default=256, ge=2, validation_alias="CLUSTERGRAPH_MAX_CONNECTIONS")
+    # Streams (WebSockets and server-sent event responses together) held open at once, per
+    # process and per client address; past either, a new one is refused. Unset: three
+    # quarters of max_connections, so plain requests and /readyz keep the rest (a reserve).
+    max_streams: int | None = Field(default=None, ge=1, validation_alias="CLUSTERGRAPH_MAX_STREAMS")
+    max_streams_per_address: int = Field(
+        default=32, ge=1, validation_alias="CLUSTERGRAPH_MAX_STREAMS_PER_ADDRESS"
+    )
+    # permessage-deflate on WebSockets: smaller frames, but a compressor and a decompressor
+    # held by every open connection (measured in bench/idle_sockets.py).
+    ws_compression: bool = Field(default=True, validation_alias="CLUSTERGRAPH_WS_COMPRESSION")
+    # Give freed memory back to the system after a burst of streams closed (live/trim.py).
+    stream_trim: bool = Field(default=True, validation_alias="CLUSTERGRAPH_STREAM_TRIM")
 
     # Abuse and exposure.
     rate_limit_per_address: str = Field(
@@ -109,6 +122,22 @@ class Settings(BaseSettings):
     # networks listed here (comma-separated addresses or CIDRs, e.g. an intranet's
     # "10.20.0.0/16") are allowed too. The operator's `clustergraph ingest` is not bound by it.
     ingest_allowed_networks: str = Field(default="", validation_alias="CLUSTERGRAPH_INGEST_ALLOWED_NETWORKS")
+
+    @model_validator(mode="after")
+    def _reserve_for_requests(self) -> Settings:
+        if self.max_streams is not None and self.max_streams >= self.max_connections:
+            raise ValueError(
+                f"CLUSTERGRAPH_MAX_STREAMS ({self.max_streams}) must be less than "
+                f"CLUSTERGRAPH_MAX_CONNECTIONS ({self.max_connections}): plain requests need a share of their own"
+            )
+        return self
+
+    @property
+    def stream_bound(self) -> int:
+        """How many streams one process holds at once: max_streams, or 3/4 of max_connections."""
+        if self.max_streams is not None:
+            return min(self.max_streams, self.max_connections - 1)
+        return max(1, self.max_connections * 3 // 4)
 
     @field_validator("ingest_allowed_networks")
     @classmethod

@@ -248,10 +248,30 @@ async def test_bounds_per_connection_and_per_address(
             await asyncio.sleep(0.5)
             await second.subscribe(ENTITY_CHANGED)
             over_address = await second.message()
-    assert refused["type"] == "error" and "limit" in refused["payload"][0]["message"], refused
+    assert refused["type"] == "error", refused
+    assert refused["payload"][0]["extensions"] == {"code": "TOO_MANY_SUBSCRIPTIONS", "per": "connection"}
+    assert "2 operations, the most it may (per connection)" in refused["payload"][0]["message"], refused
     assert over_address["payload"]["errors"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS", (
         over_address
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "subscription { entityChanged { noSuchField } }",
+        "subscription { entityChanged(since: -1) { sequence } }",
+        "subscription { entityChanged { sequence } relationshipChanged { sequence } }",
+        "query { lastChange ... @defer { lastChange } }",
+        "subscription($keys: [String!]!) { entityChanged(keys: $keys) { sequence } }",
+    ],
+)
+async def test_every_subscription_error_carries_a_code(service: str, query: str) -> None:
+    async with ws_client(service) as client:
+        await client.subscribe(query)
+        message = await client.message()
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert errors and all(error["extensions"]["code"] for error in errors), message
 
 
 async def test_idle_connections_are_closed(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import timedelta
 from typing import Any, cast
 
@@ -40,6 +41,7 @@ from clustergraph.api.media import (
 from clustergraph.api.persisted import PersistedQueryError, resolve
 from clustergraph.api.playground import graphiql_html
 from clustergraph.api.schema import ClusterSchema, build_schema
+from clustergraph.api.streams import held_stream, held_websocket
 from clustergraph.auth.identity import Unauthenticated
 from clustergraph.auth.resolve import CREDENTIAL_HEADER, Authenticator
 from clustergraph.curation.tx import actor_role
@@ -167,14 +169,30 @@ class ClusterGraphQL(GraphQL[Context, None]):
         return dataclasses.replace(data, query=query) if query is not data.query else data
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Subscriptions over graphql-transport-ws, within the idle bound (live/bounds.py)."""
-        connection = LiveConnection(send, self.settings.live_idle_timeout)
-        scope.setdefault("state", {})["live_connection"] = connection
-        watchdog = asyncio.create_task(connection.watch_idle())
-        try:
-            await super().__call__(scope, receive, connection.send)
-        finally:
-            watchdog.cancel()
+        """Subscriptions over graphql-transport-ws, within the stream and idle bounds (live/bounds.py)."""
+
+        async def serve() -> None:
+            connection = LiveConnection(send, self.settings.live_idle_timeout)
+            scope.setdefault("state", {})["live_connection"] = connection
+            watchdog = asyncio.create_task(connection.watch_idle())
+            try:
+                await super(ClusterGraphQL, self).__call__(scope, receive, connection.send)
+            finally:
+                watchdog.cancel()
+
+        await held_websocket(scope, receive, send, serve, self.websocket_subprotocols)
+
+    async def create_streaming_response(
+        self,
+        request: Request | WebSocket,
+        stream: Callable[[], AsyncIterator[str]],
+        sub_response: Response,
+        headers: Mapping[str, str],
+    ) -> Response:
+        """Server-sent events (and any other streamed answer), within the stream bound."""
+        return held_stream(
+            request.scope, stream, sub_response.status_code or 200, {**sub_response.headers, **headers}
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(

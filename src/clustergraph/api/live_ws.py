@@ -23,11 +23,13 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message, SubscribeMessage
 
 from clustergraph.api.context import Context
 from clustergraph.api.live_plan import LivePlan, live_plan
-from clustergraph.api.subscription import Admission, admit, release, unavailable
+from clustergraph.api.subscription import TOO_MANY_SUBSCRIPTIONS, Admission, admit, release, unavailable
 from clustergraph.db import GraphUnavailable, QueryTimeout
+from clustergraph.errors import VALIDATION_FAILED
 from clustergraph.live.bounds import SLOW_CONSUMER, LiveConnection
 from clustergraph.live.feed import ChangeEvent, ChangeFeed, Pending
 from clustergraph.observe import record_operation
@@ -130,6 +132,24 @@ class LiveTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         self.live: dict[str, LiveSubscriber] = {}
         self.sender: FrameSender | None = None
 
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        # Strawberry's own refusal past the per-connection bound carries no code: answer it here.
+        limit = self.max_subscriptions_per_connection
+        if (
+            self.connection_acknowledged
+            and message["id"] not in self.operations
+            and limit is not None
+            and len(self.operations) >= limit
+        ):
+            text = f"this connection already runs {limit} operations, the most it may (per connection)"
+            error = GraphQLError(text, extensions={"code": TOO_MANY_SUBSCRIPTIONS, "per": "connection"})
+            await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
+            return
+        await super().handle_subscribe(message)
+
+    async def send_message(self, message: Message) -> None:
+        await super().send_message(_coded(message))
+
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         context = self.context
         connection = context.live_connection
@@ -202,3 +222,18 @@ class LiveTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             context.live_connection.ended()
         # What OperationRecord leaves on graphql-core's path, for the request log and metrics.
         record_operation(context.request.scope, subscriber.plan.name, outcome, 0 if outcome == "ok" else 1)
+
+
+def _coded(message: Message) -> Message:
+    """Every error a subscription is sent carries `extensions.code`: those Strawberry makes
+    itself before execution (an operation the transport cannot run) get VALIDATION_FAILED."""
+    if message["type"] == "error":
+        errors = message["payload"]
+    elif message["type"] == "next":
+        errors = message["payload"].get("errors") or []
+    else:
+        return message
+    for error in errors:
+        extensions = error.setdefault("extensions", {})
+        extensions.setdefault("code", VALIDATION_FAILED)
+    return message

@@ -22,6 +22,7 @@ from clustergraph.api.context import Context
 from clustergraph.api.permissions import require
 from clustergraph.api.types import EntityKind, RelationshipType
 from clustergraph.auth.identity import Forbidden, Role, Unauthenticated
+from clustergraph.client_address import client_address
 from clustergraph.cypher.changelog import LAST_SEQ
 from clustergraph.db import GraphUnavailable, QueryTimeout
 from clustergraph.live.bounds import SLOW_CONSUMER, AddressBound, TooManySubscriptions
@@ -83,6 +84,9 @@ def live_change(event: ChangeEvent, named: bool) -> LiveChange:
     )
 
 
+TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+
+
 def _error(message: str, code: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
 
@@ -105,12 +109,12 @@ def admit(context: Context, since: int | None) -> Admission:
     except (Unauthenticated, Forbidden) as error:
         code = "UNAUTHENTICATED" if isinstance(error, Unauthenticated) else "FORBIDDEN"
         raise _error(str(error), code) from None
-    address = context.request.client.host if context.request.client else "unknown"
+    address = client_address(context.request.scope)
     addresses: AddressBound = context.request.app.state.live_addresses
     try:
         addresses.acquire(address)
     except TooManySubscriptions as error:
-        raise _error(str(error), "TOO_MANY_SUBSCRIPTIONS") from None
+        raise _error(str(error), TOO_MANY_SUBSCRIPTIONS) from None
     # Who wrote a change is shown as in `history`: to callers with a credential only.
     return Admission(named=context.identity is not None, address=address)
 
@@ -164,7 +168,9 @@ Since = Annotated[int | None, strawberry.argument(description=_SINCE)]
     description="Live changes from the change log, over WebSocket (graphql-transport-ws) or server-sent events. "
     "Errors end the stream with "
     "`extensions.code`: BAD_USER_INPUT, UNAUTHENTICATED or FORBIDDEN (where reads are private), "
-    "TOO_MANY_SUBSCRIPTIONS (per address), SLOW_CONSUMER (resume with `since`), SERVICE_UNAVAILABLE."
+    "TOO_MANY_SUBSCRIPTIONS (per connection or per address), SLOW_CONSUMER (resume with `since`), SERVICE_UNAVAILABLE. "
+    "Past the bound on open streams, a WebSocket is closed with 1013 (try again later) and an event stream "
+    "is answered 429 or 503 with TOO_MANY_STREAMS."
 )
 class Subscription:
     @strawberry.subscription(

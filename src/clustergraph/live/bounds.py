@@ -1,4 +1,5 @@
-"""The bounds a live connection lives within: subscriptions per address, idle connections.
+"""The bounds a live connection lives within: streams per process and per address,
+subscriptions per address, idle connections.
 
 A WebSocket connection is closed by sending the close frame on the raw ASGI channel and
 dropping whatever the GraphQL handler sends after it; the client's disconnect then ends
@@ -12,9 +13,56 @@ from collections import Counter
 
 from starlette.types import Message, Send
 
+from clustergraph.live.trim import Trimmer
+
 # Close codes of the application range (4000-4999), next to graphql-transport-ws's own.
 SLOW_CONSUMER = 4008
 IDLE = 4000
+# RFC 6455's "Try Again Later": the stream bound is full (a client retries with backoff).
+TRY_AGAIN_LATER = 1013
+
+
+class TooManyStreams(Exception):
+    """A new stream would pass a bound: `per` says which (address or process)."""
+
+    def __init__(self, per: str, limit: int) -> None:
+        self.per = per
+        self.limit = limit
+        where = "this client address" if per == "address" else "this server process"
+        super().__init__(f"too many streams open from {where} (at most {limit}); try again later")
+
+
+class StreamBound:
+    """Streams (WebSockets and streamed HTTP responses) held open, per process and per address.
+
+    uvicorn's CLUSTERGRAPH_MAX_CONNECTIONS never refuses a WebSocket, yet counts every open
+    one against plain requests: this bound, below it, keeps plain requests a share.
+    """
+
+    def __init__(self, limit: int, per_address: int, trim: Trimmer | None = None) -> None:
+        self.limit = limit
+        self.per_address = per_address
+        self.open = 0
+        self.held: Counter[str] = Counter()
+        self.trim = trim
+
+    def acquire(self, address: str) -> None:
+        if self.held[address] >= self.per_address:
+            raise TooManyStreams("address", self.per_address)
+        if self.open >= self.limit:
+            raise TooManyStreams("process", self.limit)
+        self.held[address] += 1
+        self.open += 1
+        if self.trim is not None:
+            self.trim.opened(self.open)
+
+    def release(self, address: str) -> None:
+        self.open -= 1
+        self.held[address] -= 1
+        if self.held[address] <= 0:
+            del self.held[address]
+        if self.trim is not None:
+            self.trim.closed(self.open)
 
 
 class TooManySubscriptions(Exception):
