@@ -187,6 +187,7 @@ def cost_rules(settings: Settings) -> CostRules:
         hop_cost=settings.hop_cost,
         max_hops=settings.max_hops,
         max_page=max(settings.max_page_size, settings.max_neighbourhood_limit, settings.max_paths),
+        cap=round(settings.request_db_budget * 1000) or None,
     )
 
 
