@@ -38,6 +38,9 @@ def settings() -> Settings:
         # the rate limit tests run their own service with small limits.
         CLUSTERGRAPH_RATE_LIMIT_PER_ADDRESS="100000/minute",
         CLUSTERGRAPH_RATE_LIMIT_PER_KEY="100000/minute",
+        # The suite shares 2 cores with others: a whole request's reads may take longer than
+        # the default budget there; tests/test_request_budget.py runs services with their own.
+        CLUSTERGRAPH_REQUEST_DB_BUDGET=10.0,
         # The ingestion tests serve their article pages on loopback.
         CLUSTERGRAPH_INGEST_ALLOWED_NETWORKS="127.0.0.0/8",
     )  # type: ignore[call-arg]

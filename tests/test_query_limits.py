@@ -3,6 +3,7 @@ Neo4j with QUERY_TOO_COMPLEX naming the bound; a slow Cypher query times out cle
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import Any
 
@@ -127,6 +128,35 @@ async def test_cost_weighs_path_searches_by_hop_bound(http: httpx.AsyncClient) -
     assert high > 10 * low
     many = " ".join(f"p{i}: {paths(6)}" for i in range(15))
     await _refused(http, {"query": "{ " + many + " }"}, "cost")
+
+
+async def test_walks_cost_exponentially_in_hops_up_to_the_budget(
+    http: httpx.AsyncClient, settings: Settings
+) -> None:
+    def partners(hops: int) -> str:
+        return f'crossBorderPartners(key: "{BESKIDY}", maxHops: {hops}, limit: 1) {{ distance }}'
+
+    costs = [
+        query_cost("{ " + partners(h) + " }", settings=settings) for h in range(1, settings.max_hops + 1)
+    ]
+    # Each hop multiplies the walk (the branching factor), until the cap: the budget's worth.
+    assert all(b >= 4 * a for a, b in itertools.pairwise(costs[:4])), costs
+    assert costs[-1] - costs[-2] == 0 and costs[-1] <= settings.max_query_cost // 2 + 10, costs
+    # One walk at its published bound is admitted; the budget bounds it (tests/test_request_budget.py).
+    alone = await http.post("/graphql", json={"query": "{ " + partners(settings.max_hops) + " }"})
+    assert alone.status_code == 200 and "errors" not in alone.json(), alone.text
+    # Issue 24: thirteen aliases of six-hop partners were admitted (cost 4,706); three add up past the limit.
+    many = "{ " + " ".join(f"p{i}: {partners(settings.max_hops)}" for i in range(3)) + " }"
+    data = await _refused(http, {"query": many}, "cost")
+    extensions = data["errors"][0]["extensions"]
+    assert extensions["limit"] == settings.max_query_cost and extensions["value"] == query_cost(
+        many, settings=settings
+    )
+    # The whole-graph matrix is a walk too: three of them are refused; one by project is cheap.
+    matrices = "{ " + " ".join(f"m{i}: cooperationMatrix {{ totalLinks }}" for i in range(3)) + " }"
+    await _refused(http, {"query": matrices}, "cost")
+    anchored = '{ cooperationMatrix(project: "project:clusters-cord") { totalLinks } }'
+    assert query_cost(anchored) < query_cost("{ cooperationMatrix { totalLinks } }") / 50
 
 
 async def test_batches_are_bounded(http: httpx.AsyncClient, settings: Settings) -> None:

@@ -196,8 +196,39 @@ class GraphUnavailable(ClusterGraphError):
 
 
 class QueryTimeout(ClusterGraphError):
-    """A Cypher transaction ran past its timeout."""
+    """A Cypher transaction ran past its timeout, or the request's database time ran out.
+
+    `bound` says which: `timeout` (one transaction's, `limit` seconds) or `budget` (the
+    database time one request may spend, `limit` seconds, of which `spent` were spent).
+    A QueryTimeout made without a bound says only its code.
+    """
 
     code = QUERY_TIMEOUT
     status = 504
     public_message = "The query took longer than the service allows; ask for less."
+
+    def __init__(
+        self,
+        message: str = "",
+        bound: str | None = None,
+        limit: float | None = None,
+        spent: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.bound, self.limit, self.spent = bound, limit, spent
+
+    def message(self) -> str:
+        if self.bound == "budget":
+            return (
+                f"The request used up its database time ({self.limit:g} s, budget); "
+                "ask for less in one request (fewer aliases or batched operations, fewer hops)."
+            )
+        return super().message()
+
+    def extensions(self) -> dict[str, Any]:
+        if self.bound == "budget":
+            spent = round(self.spent or 0.0, 3)
+            return {"code": self.code, "bound": self.bound, "budget": self.limit, "spent": spent}
+        if self.bound is None:
+            return {"code": self.code}
+        return {"code": self.code, "bound": self.bound, "limit": self.limit}

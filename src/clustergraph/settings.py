@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     max_query_cost: int = Field(default=5_000, validation_alias="CLUSTERGRAPH_MAX_QUERY_COST")
     hop_cost: int = Field(default=10, validation_alias="CLUSTERGRAPH_HOP_COST")
     max_batch_operations: int = Field(default=5, validation_alias="CLUSTERGRAPH_MAX_BATCH_OPERATIONS")
+    # Seconds of database time one HTTP request's reads may spend in all (its aliases and
+    # batched operations share it; each read gets what is left as its timeout); 0: no budget.
+    request_db_budget: float = Field(default=2.0, ge=0, validation_alias="CLUSTERGRAPH_REQUEST_DB_BUDGET")
     max_body_bytes: int = Field(default=100_000, validation_alias="CLUSTERGRAPH_MAX_BODY_BYTES")
     # Search text: Lucene refuses queries of more than 1,024 clauses, and no name is this long.
     max_search_chars: int = Field(default=200, validation_alias="CLUSTERGRAPH_MAX_SEARCH_CHARS")

@@ -45,7 +45,7 @@ from clustergraph.api.streams import held_stream, held_websocket
 from clustergraph.auth.identity import Unauthenticated
 from clustergraph.auth.resolve import CREDENTIAL_HEADER, Authenticator
 from clustergraph.curation.tx import actor_role
-from clustergraph.db import GraphUnavailable, QueryTimeout
+from clustergraph.db import GraphUnavailable, QueryTimeout, db_budget
 from clustergraph.live.bounds import LiveConnection
 from clustergraph.settings import Settings
 
@@ -118,7 +118,11 @@ class ClusterGraphQL(GraphQL[Context, None]):
         try:
             if declared > self.settings.max_body_bytes:
                 raise _too_large(self.settings.max_body_bytes)
-            response = await self.run(request)
+            with db_budget(self.settings.request_db_budget) as budget:
+                response = await self.run(request)
+            if budget is not None:
+                # The database time the request's reads spent (the budget's bound), for clients and reports.
+                response.headers["Server-Timing"] = f"db;dur={budget.spent * 1000:.1f}"
         except HTTPException as error:
             code = (
                 error.code

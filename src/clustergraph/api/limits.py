@@ -171,6 +171,11 @@ def cost_rules(settings: Settings) -> CostRules:
         hop_cost=settings.hop_cost,
         max_hops=settings.max_hops,
         max_page=max(settings.max_page_size, settings.max_neighbourhood_limit, settings.max_paths),
+        # A walk never costs more than the budget lets it run, nor half the cost bound: one walk
+        # at its published bounds is always admitted alone (and the budget cuts it on a hub).
+        cap=min(
+            round(settings.request_db_budget * 1000) or settings.max_query_cost, settings.max_query_cost // 2
+        ),
     )
 
 

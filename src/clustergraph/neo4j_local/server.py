@@ -163,6 +163,9 @@ class LocalServer:
             "dbms.usage_report.enabled": "false",
             "dbms.security.auth_enabled": "true",
             "db.transaction.timeout": "60s",
+            # How often Neo4j looks for transactions past their timeout (2 s by default): a
+            # request's database-time budget (db.DbBudget) holds to within this interval.
+            "db.transaction.monitor.check.interval": "100ms",
         }
         text = "# Written by clustergraph; edits are overwritten on start.\n" + "".join(
             f"{k}={v}\n" for k, v in settings.items()
