@@ -91,11 +91,16 @@ requests = st.tuples(
 
 def _check_graphql(response: httpx.Response) -> None:
     assert response.status_code in GRAPHQL_STATUSES, (response.status_code, response.text[:300])
+    _check_coded(response)
+
+
+def _check_coded(response: httpx.Response) -> None:
     assert response.headers["content-type"].split(";")[0] in {
         "application/json",
         "application/graphql-response+json",
-    }
+    }, (response.status_code, response.headers["content-type"], response.text[:200])
     body = response.json()
+    assert response.status_code < 400 or body.get("errors"), body
     for error in body.get("errors") or []:
         assert error["extensions"]["code"], body
 
@@ -131,6 +136,9 @@ async def test_raw_and_mutated_requests_always_get_a_coded_answer(service_url: s
                 method,
                 response.text[:200],
             )
+            if response.status_code >= 400:
+                # Refusals of every route are JSON errors with a code too.
+                _check_coded(response)
 
     with httpx.Client(base_url=service_url, timeout=30) as client:
         await asyncio.to_thread(one)
