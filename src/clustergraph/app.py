@@ -91,7 +91,9 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         where = location or graph_location.resolve(settings)
-        app.state.graph = Graph.connect(where, timeout=settings.query_timeout)
+        app.state.graph = Graph.connect(
+            where, timeout=settings.query_timeout, reach_timeout=settings.neo4j_reach_timeout
+        )
         app.state.settings = settings
         oidc = OidcVerifier(settings) if settings.oidc_issuer else None
         app.state.authenticator = Authenticator(app.state.graph, oidc)

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, validation_alias="CLUSTERGRAPH_PORT")
     workers: int = Field(default=1, ge=1, le=64, validation_alias="CLUSTERGRAPH_WORKERS")
     query_timeout: float = Field(default=10.0, validation_alias="CLUSTERGRAPH_QUERY_TIMEOUT")
+    # While Neo4j cannot be reached, a read answers 503 within this many seconds (db.py).
+    neo4j_reach_timeout: float = Field(default=3.0, gt=0, validation_alias="CLUSTERGRAPH_NEO4J_REACH_TIMEOUT")
     # How long SIGTERM lets the requests in flight finish before the process exits anyway
     # (`shutdown_timeout`, below); `workers` above is uvicorn's worker processes.
     # Proxies whose X-Forwarded-For names the client (comma-separated addresses, or "*"):
