@@ -167,7 +167,9 @@ async def test_bad_export_requests_say_what_was_wrong(
 ) -> None:
     response = await http.get(path)
     assert response.status_code == status
-    assert message in response.json()["error"]
+    [error] = response.json()["errors"]
+    assert message in error["message"]
+    assert error["extensions"]["code"] == ("NOT_FOUND" if status == 404 else "BAD_USER_INPUT")
 
 
 async def test_a_posted_view_exports_just_those_nodes_and_edges_where_they_were_drawn(
@@ -217,4 +219,5 @@ async def test_a_posted_view_exports_just_those_nodes_and_edges_where_they_were_
 async def test_a_bad_view_says_what_was_wrong(http: httpx.AsyncClient, body: bytes, message: str) -> None:
     response = await http.post("/export/cyjs", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
-    assert message in response.json()["error"]
+    [error] = response.json()["errors"]
+    assert message in error["message"] and error["extensions"]["code"] == "BAD_USER_INPUT"

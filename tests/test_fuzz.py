@@ -3,7 +3,10 @@ on the seed graph. No answer is an HTTP 500, every error carries an `extensions.
 
 String arguments that name entities (`key`, `from`, `to`, `project`, `sector`) are often
 swapped for real keys of the seed graph, so the queries reach data and not only errors.
-How many queries: CLUSTERGRAPH_FUZZ_EXAMPLES (default 1500 valid + a third as many invalid).
+How many queries: CLUSTERGRAPH_FUZZ_EXAMPLES (default 1500 valid + a third as many invalid);
+hypothesis's seed: CLUSTERGRAPH_FUZZ_SEED (default 24); the time budget of generating and of
+sending, each: CLUSTERGRAPH_FUZZ_SECONDS. The run prints the counts, the tool, the seed and the
+outcomes; docs/integrity.md reports a run of 20,000 (15,000 valid + 5,000 invalid).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import importlib.metadata
 import multiprocessing
 import os
 import time
@@ -31,7 +35,7 @@ from graphql import (
     print_ast,
     visit,
 )
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis_graphql import Mode, queries
 
 from clustergraph.api.schema import sdl
@@ -39,6 +43,7 @@ from clustergraph.db import Graph
 from clustergraph.translate.cursors import global_id
 
 EXAMPLES = int(os.environ.get("CLUSTERGRAPH_FUZZ_EXAMPLES", "1500"))
+SEED = int(os.environ.get("CLUSTERGRAPH_FUZZ_SEED", "24"))
 # Generating, then sending, each stop after this many seconds (a busy machine is slow).
 GENERATE_SECONDS = float(os.environ.get("CLUSTERGRAPH_FUZZ_SECONDS", "120"))
 CONCURRENCY = 4
@@ -89,11 +94,11 @@ def generate(mode: str, examples: int, keys: list[tuple[str, str]]) -> list[str]
     def printer(document: DocumentNode) -> str:
         return print_ast(visit(document, rewrite))
 
+    @seed(SEED)
     @settings(
         max_examples=examples,
         deadline=None,
         database=None,
-        derandomize=True,
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
@@ -162,8 +167,10 @@ async def test_fuzzed_queries_never_fail_without_a_code(service_url: str, graph:
     assert answered >= min(EXAMPLES, 300), valid
     # The valid queries reach data, not only refusals.
     assert valid["ok"] >= min(len(valid_queries), answered) // 4, valid
+    tool = f"hypothesis-graphql {importlib.metadata.version('hypothesis-graphql')}"
     print(
-        f"fuzz: {len(valid_queries)} valid + {len(invalid_queries)} invalid queries, generated in "
+        f"fuzz ({tool}, seed {SEED}): {len(valid_queries)} valid + {len(invalid_queries)} invalid queries "
+        f"({answered} + {invalid['queries']} answered), generated in "
         f"{generated:.0f}s, sent in {time.monotonic() - started - generated:.0f}s; "
         f"outcomes {dict(valid)} / {dict(invalid)}"
     )

@@ -41,6 +41,47 @@ async def test_json_nested_a_thousand_levels_is_400_with_a_code(http: httpx.Asyn
     assert response.status_code == 400 and "deeper than" in response.json()["errors"][0]["message"]
 
 
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE", "HEAD"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/nowhere",
+        "/graphql/x",
+        "/export",
+        "/%00",
+        "/explore/article/x",
+        "/" + "a" * 3000,
+    ],
+)
+async def test_an_unknown_path_is_a_json_404_with_a_code(
+    http: httpx.AsyncClient, method: str, path: str
+) -> None:
+    response = await http.request(method, path)
+    assert response.status_code == 404, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    if method != "HEAD":
+        assert _code(response) == "NOT_FOUND" and response.json()["errors"][0]["message"]
+
+
+async def test_a_missing_asset_is_a_json_404_with_a_code(http: httpx.AsyncClient) -> None:
+    response = await http.get("/assets/nothing.js")
+    assert response.status_code == 404 and _code(response) == "NOT_FOUND"
+    assert "no asset 'nothing.js'" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/healthz"), ("DELETE", "/readyz"), ("PUT", "/explore"), ("PATCH", "/export/graphml")],
+)
+async def test_a_method_a_route_does_not_take_is_a_json_405_with_allow(
+    http: httpx.AsyncClient, method: str, path: str
+) -> None:
+    response = await http.request(method, path)
+    assert response.status_code == 405 and "GET" in response.headers["allow"]
+    assert _code(response) == "METHOD_NOT_ALLOWED"
+    assert method in response.json()["errors"][0]["message"]
+
+
 async def test_a_mutation_over_get_is_405_with_allow_post(http: httpx.AsyncClient) -> None:
     query = 'mutation { deleteEntity(key: "cluster:euroregion-beskidy") { key } }'
     response = await http.get("/graphql", params={"query": query})

@@ -8,9 +8,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from clustergraph import location as graph_location
@@ -33,6 +34,7 @@ from clustergraph.settings import Settings, get_settings
 from clustergraph.web import pages
 from clustergraph.web.article_page import article_page
 from clustergraph.web.cors import cors_middleware
+from clustergraph.web.errors import NOT_FOUND, error_response, http_error
 from clustergraph.web.exports_http import export
 
 
@@ -58,7 +60,9 @@ async def asset(request: Request) -> Response:
         return Response(PLAYGROUND_JS, media_type="text/javascript")
     found = asset_path(name) or pages.built_asset(name)
     if found is None or not found[0].exists():
-        return PlainTextResponse(f"no asset {name!r} (run scripts/setup to install the web assets)", 404)
+        return error_response(
+            404, f"no asset {name!r} (run scripts/setup to install the web assets)", NOT_FOUND
+        )
     return FileResponse(found[0], media_type=found[1], headers={"Cache-Control": "public, max-age=86400"})
 
 
@@ -89,7 +93,9 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         where = location or graph_location.resolve(settings)
-        app.state.graph = Graph.connect(where, timeout=settings.query_timeout)
+        app.state.graph = Graph.connect(
+            where, timeout=settings.query_timeout, reach_timeout=settings.neo4j_reach_timeout
+        )
         app.state.settings = settings
         oidc = OidcVerifier(settings) if settings.oidc_issuer else None
         app.state.authenticator = Authenticator(app.state.graph, oidc)
@@ -139,6 +145,7 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             cors_middleware(settings),
             Middleware(Bookmarks),
         ],
-        exception_handlers={Exception: internal_error},
+        # Starlette's own 404s and 405s answer JSON with a code, as everything else does.
+        exception_handlers={HTTPException: http_error, Exception: internal_error},
         lifespan=lifespan,
     )

@@ -5,6 +5,12 @@ Every Cypher query the service sends goes through `Graph`; the Cypher itself liv
 to a cluster's readers), writes as write transactions. Within one request, every query
 goes through that request's bookmark manager (`causal_chain`): its reads wait for the
 bookmarks the client sent back, and its writes leave the bookmark the answer carries.
+
+While Neo4j cannot be reached, a read answers SERVICE_UNAVAILABLE within `reach_timeout`
+(the time to get a connection and BEGIN's answer, retries included: the driver's own retry
+loop would wait out its delays on top of every attempt's timeouts), and for a moment after
+such a failure every read is refused at once (`Reachability`), so a request of several
+queries fails within one bound, not one per query.
 """
 
 from __future__ import annotations
@@ -58,6 +64,12 @@ T = TypeVar("T")
 
 # How long a write that keeps losing deadlocks is run again before it fails.
 DEADLOCK_RETRY_SECONDS = 10.0
+
+# How long a read tries to reach Neo4j (a connection and BEGIN's answer, retries included)
+# before it answers SERVICE_UNAVAILABLE; CLUSTERGRAPH_NEO4J_REACH_TIMEOUT in the service.
+REACH_SECONDS = 3.0
+# After a read could not reach Neo4j, how long every read is refused at once.
+UNREACHABLE_PAUSE = 1.0
 
 # Counts the Cypher queries sent while serving one request (see the GraphQL extension).
 query_counter: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
@@ -171,18 +183,50 @@ def _translate(error: Exception) -> Exception:
 
 
 @dataclass
+class Reachability:
+    """Whether Neo4j could be reached lately, as the reads found it.
+
+    After a read gave up reaching it, reads are refused at once for `pause` seconds instead
+    of each spending its own `reach_timeout`; the first read after the pause tries again,
+    so the service finds Neo4j back by itself.
+    """
+
+    pause: float = UNREACHABLE_PAUSE
+    _refused_until: float = 0.0
+
+    def check(self) -> None:
+        if time.monotonic() < self._refused_until:
+            raise GraphUnavailable("Neo4j could not be reached a moment ago")
+
+    def failed(self) -> None:
+        self._refused_until = time.monotonic() + self.pause
+
+    def answered(self) -> None:
+        self._refused_until = 0.0
+
+
+def _unreachable(error: Exception) -> bool:
+    return isinstance(error, (ServiceUnavailable, SessionExpired, GraphUnavailable))
+
+
+@dataclass
 class Graph:
     driver: AsyncDriver
     database: str
     timeout: float = 10.0
+    reach_timeout: float = REACH_SECONDS
+    reachability: Reachability = field(default_factory=Reachability, repr=False)
     _closed: bool = field(default=False, repr=False)
 
     @classmethod
-    def connect(cls, location: GraphLocation, timeout: float = 10.0) -> Graph:
+    def connect(
+        cls, location: GraphLocation, timeout: float = 10.0, reach_timeout: float = REACH_SECONDS
+    ) -> Graph:
         driver = AsyncGraphDatabase.driver(
             location.uri,
             auth=(location.user, location.password),
-            connection_timeout=3.0,
+            # Each attempt of a read is bounded again by what is left of `reach_timeout`.
+            connection_timeout=min(3.0, reach_timeout),
             connection_acquisition_timeout=5.0,
             # Reads and writes fail fast while Neo4j is down (the driver retries for 2 s);
             # deadlocks between writes get more time in `transaction`.
@@ -190,7 +234,7 @@ class Graph:
             liveness_check_timeout=5.0,
             notifications_min_severity="OFF",
         )
-        return cls(driver=driver, database=location.database, timeout=timeout)
+        return cls(driver=driver, database=location.database, timeout=timeout, reach_timeout=reach_timeout)
 
     async def close(self) -> None:
         if not self._closed:
@@ -282,6 +326,12 @@ class Graph:
         manager = _bookmarks.get()
         chain: dict[str, Any] = {"bookmark_manager_": manager} if manager is not None else {}
         try:
+            if routing is RoutingControl.READ:
+                return await self._read(
+                    Query(cypher, timeout=timeout or self.timeout),
+                    params,
+                    manager or self.driver.execute_query_bookmark_manager,
+                )
             records, _, _ = await self.driver.execute_query(
                 Query(cypher, timeout=timeout),
                 params,
@@ -295,3 +345,44 @@ class Graph:
                 translated = QueryTimeout(str(error), "timeout", timeout)
             raise translated from error
         return [record.data() for record in records]
+
+    async def _read(
+        self, query: Query, params: dict[str, Any], manager: AsyncBookmarkManager
+    ) -> list[dict[str, Any]]:
+        """A read transaction whose attempts to reach Neo4j end by one deadline (`reach_timeout`)."""
+        self.reachability.check()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.reach_timeout
+        delay = 0.05
+        while True:
+            try:
+                records = await self._read_once(query, params, manager, deadline)
+            except (DriverError, Neo4jError, GraphUnavailable) as error:
+                retryable = not isinstance(error, GraphUnavailable) and error.is_retryable()
+                if not retryable or loop.time() + delay >= deadline:
+                    if _unreachable(error):
+                        self.reachability.failed()
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.5)
+            else:
+                self.reachability.answered()
+                return records
+
+    async def _read_once(
+        self, query: Query, params: dict[str, Any], manager: AsyncBookmarkManager, deadline: float
+    ) -> list[dict[str, Any]]:
+        async with self.driver.session(
+            database=self.database, bookmark_manager=manager, default_access_mode=READ_ACCESS
+        ) as session:
+            try:
+                # Reaching the server: a connection from the pool (or a new one) and BEGIN's answer.
+                async with asyncio.timeout_at(deadline):
+                    tx = await session.begin_transaction(timeout=query.timeout)
+            except TimeoutError:
+                raise GraphUnavailable(f"Neo4j did not answer within {self.reach_timeout:g} s") from None
+            async with tx:
+                result = await tx.run(query.text, params)
+                records = [record.data() async for record in result]
+                await tx.commit()
+        return records

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # "*"). Empty (the default): no header is believed, the client is the connection's peer.
     # Behind a reverse proxy, list the proxy so the per-address bounds count the real client.
     forwarded_allow_ips: str = Field(default="", validation_alias="CLUSTERGRAPH_FORWARDED_ALLOW_IPS")
+    # While Neo4j cannot be reached, a read answers 503 within this many seconds (db.py).
+    neo4j_reach_timeout: float = Field(default=3.0, gt=0, validation_alias="CLUSTERGRAPH_NEO4J_REACH_TIMEOUT")
     # How long SIGTERM lets the requests in flight finish before the process exits anyway
     # (`shutdown_timeout`, below); `workers` above is uvicorn's worker processes.
     shutdown_timeout: int = Field(default=10, ge=1, validation_alias="CLUSTERGRAPH_SHUTDOWN_TIMEOUT")

@@ -303,6 +303,8 @@ class IngestMutation:
 
         ctx = info.context
         if content is not None:
+            if url is not None:
+                document.http_url(url)  # the URL recorded is one a reader can follow
             article = document.parse(content.encode(), "the content", url=url)
         elif url is not None:
             guard = parse_networks(ctx.settings.ingest_allowed_networks)

@@ -67,6 +67,8 @@ async def _resolve(host: str, port: int) -> list[Address]:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         raise httpcore.ConnectError(f"{host} does not resolve: {error.strerror}") from None
+    except UnicodeError as error:  # the IDNA codec refuses the name (an empty or too long label)
+        raise httpcore.ConnectError(f"{host} is not a host name: {error}") from None
     # The address is the first item of sockaddr; an IPv6 one may carry a "%scope" suffix.
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 

@@ -52,8 +52,7 @@ async def fetch(url: str, guard: tuple[addresses.Network, ...] | None = None) ->
     only to public addresses or to the networks listed in it; without one (the operator's
     own `clustergraph ingest`), to any address the machine reaches.
     """
-    if not re.match(r"https?://", url):
-        raise IngestError(f"{url!r} is not an http(s) URL")
+    http_url(url)
     transport = None if guard is None else addresses.GuardedTransport(guard)
     try:
         async with (
@@ -75,8 +74,26 @@ async def fetch(url: str, guard: tuple[addresses.Network, ...] | None = None) ->
                 if len(body) > MAX_BYTES:
                     raise IngestError(f"{url} is larger than {MAX_BYTES // (1024 * 1024)} MB")
             return bytes(body), response.headers.get("content-type", "")
-    except httpx.HTTPError as error:
-        raise IngestError(f"{url} could not be fetched: {type(error).__name__}: {error}") from None
+    except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as error:
+        # UnicodeError: a host name the IDNA codec cannot encode, met when it is resolved.
+        raise IngestError(f"{_shown(url)} could not be fetched: {type(error).__name__}: {error}") from None
+
+
+def http_url(url: str) -> httpx.URL:
+    """`url` parsed as an http(s) URL with a host; IngestError saying what is wrong otherwise."""
+    try:
+        parsed = httpx.URL(url)
+        host = parsed.host  # decoded from IDNA: an A-label that does not decode raises here
+    except (httpx.InvalidURL, UnicodeError) as error:
+        raise IngestError(f"{_shown(url)} is not a valid URL: {error}") from None
+    if parsed.scheme not in ("http", "https") or not host:
+        raise IngestError(f"{_shown(url)} is not an http(s) URL with a host")
+    return parsed
+
+
+def _shown(url: str) -> str:
+    # A URL as a message quotes it: escaped, and cut where it is longer than any real one.
+    return repr(url if len(url) <= 300 else url[:300] + "…")
 
 
 def read_file(path: Path) -> bytes:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from clustergraph.cypher import export as cypher
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
+from clustergraph.errors import BAD_USER_INPUT
 from clustergraph.exports import FILE_TYPES, Format, GraphBuilder, place, write
 from clustergraph.settings import Settings
+from clustergraph.web.errors import error_response
 from clustergraph.web.view import BadView, View, parse_view
 
 # A posted view of the largest size is about 150 bytes a node and 60 an edge.
@@ -50,9 +52,9 @@ async def export(request: Request) -> Response:
             builder = await _whole_graph(graph)
             name = "clustergraph"
     except BadExport as error:
-        return JSONResponse({"error": str(error)}, error.status)
-    except (GraphUnavailable, QueryTimeout):
-        return JSONResponse({"error": "The graph database is unavailable; try again shortly."}, 503)
+        return error_response(error.status, str(error), BAD_USER_INPUT if error.status == 400 else None)
+    except (GraphUnavailable, QueryTimeout) as error:
+        return error_response(error.status, error.message(), error.code)
     file_type = FILE_TYPES[fmt]
     return StreamingResponse(
         write(builder.graph, fmt),

@@ -10,12 +10,14 @@ import html
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
+from clustergraph.errors import BAD_USER_INPUT
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 from clustergraph.web.cors import frame_ancestors
+from clustergraph.web.errors import error_response
 
 DIST = PROJECT_ROOT / "web" / "dist"
 
@@ -55,7 +57,7 @@ async def explorer(request: Request) -> Response:
 async def widget_script(request: Request) -> Response:
     path = DIST / "widget.js"
     if not path.exists():
-        return PlainTextResponse("the widget is not built (run scripts/setup)", 404)
+        return error_response(404, "the widget is not built (run scripts/setup)")
     # Short-lived: partner pages pick up a new widget within the hour.
     return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
@@ -104,7 +106,7 @@ async def embed(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     key = request.query_params.get("entity", "")
     if not key:
-        return PlainTextResponse("name an entity: /embed?entity=<key>", 400)
+        return error_response(400, "name an entity: /embed?entity=<key>", BAD_USER_INPUT)
     page = embed_html(key)
     # Framing is the point of this page: no X-Frame-Options, and CSP names who may frame it.
     headers = {name: value for name, value in HTML_SECURITY_HEADERS.items() if name != "X-Frame-Options"}
