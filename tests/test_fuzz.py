@@ -47,6 +47,9 @@ SEED = int(os.environ.get("CLUSTERGRAPH_FUZZ_SEED", "24"))
 # Generating, then sending, each stop after this many seconds (a busy machine is slow).
 GENERATE_SECONDS = float(os.environ.get("CLUSTERGRAPH_FUZZ_SECONDS", "120"))
 CONCURRENCY = 4
+CLIENT_TIMEOUT = 30.0  # seconds: far past the transaction timeout (10 s) of any one query
+# Queries whose answer did not come within CLIENT_TIMEOUT (reported, and the test fails).
+timeouts: list[str] = []
 KEY_ARGUMENTS = frozenset({"key", "from", "to", "project", "sector"})
 # Integer arguments and the range each accepts (out of range is BAD_USER_INPUT, also tested).
 INT_RANGES = {"first": (0, 100), "limit": (1, 20), "maxHops": (1, 6), "depth": (1, 3)}
@@ -132,10 +135,17 @@ async def _send(url: str, queries_: list[str]) -> collections.Counter[str]:
     """Sends the queries, a few at a time, until done or the time budget is spent."""
     deadline = time.monotonic() + GENERATE_SECONDS
     seen: collections.Counter[str] = collections.Counter()
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=CLIENT_TIMEOUT) as client:
 
         async def one(query: str) -> None:
-            _check(query, await client.post("/graphql", json={"query": query}), seen)
+            try:
+                response = await client.post("/graphql", json={"query": query})
+            except httpx.TimeoutException:
+                # Reported with the query at the end, so that one slow answer does not end the run.
+                seen["client timeout"] += 1
+                timeouts.append(query)
+                return
+            _check(query, response, seen)
 
         for start in range(0, len(queries_), CONCURRENCY):
             if time.monotonic() > deadline:
@@ -174,3 +184,4 @@ async def test_fuzzed_queries_never_fail_without_a_code(service_url: str, graph:
         f"{generated:.0f}s, sent in {time.monotonic() - started - generated:.0f}s; "
         f"outcomes {dict(valid)} / {dict(invalid)}"
     )
+    assert not timeouts, (f"{len(timeouts)} answers took over {CLIENT_TIMEOUT:g} s", timeouts[:5])
