@@ -23,6 +23,7 @@ from clustergraph.auth.oidc import OidcVerifier
 from clustergraph.auth.resolve import Authenticator
 from clustergraph.client_address import trusted_proxies
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
+from clustergraph.errors import NotFound, to_http_response
 from clustergraph.live.bounds import AddressBound, StreamBound
 from clustergraph.live.feed import ChangeFeed
 from clustergraph.live.trim import Trimmer, freeze_startup_objects
@@ -34,7 +35,7 @@ from clustergraph.settings import Settings, get_settings
 from clustergraph.web import pages
 from clustergraph.web.article_page import article_page
 from clustergraph.web.cors import cors_middleware
-from clustergraph.web.errors import NOT_FOUND, error_response, http_error
+from clustergraph.web.errors import http_error, internal_error
 from clustergraph.web.exports_http import export
 
 
@@ -60,23 +61,12 @@ async def asset(request: Request) -> Response:
         return Response(PLAYGROUND_JS, media_type="text/javascript")
     found = asset_path(name) or pages.built_asset(name)
     if found is None or not found[0].exists():
-        return error_response(
-            404, f"no asset {name!r} (run scripts/setup to install the web assets)", NOT_FOUND
-        )
+        return to_http_response(NotFound(f"no asset {name!r} (run scripts/setup to install the web assets)"))
     return FileResponse(found[0], media_type=found[1], headers={"Cache-Control": "public, max-age=86400"})
 
 
 async def home(request: Request) -> Response:
     return RedirectResponse("/graphql")
-
-
-async def internal_error(request: Request, error: Exception) -> Response:
-    """The last resort: whatever escaped every route still answers JSON with a code, no trace."""
-    logging.getLogger("clustergraph.errors").error("unhandled error on %s", request.url.path, exc_info=error)
-    body = {
-        "errors": [{"message": "Internal server error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]
-    }
-    return JSONResponse(body, status_code=500)
 
 
 def _first_line(error: Exception) -> str:

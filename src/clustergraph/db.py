@@ -45,7 +45,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from clustergraph.errors import BadBookmark, GraphUnavailable, QueryTimeout
+from clustergraph.errors import BadBookmark, GraphUnavailable, QueryTimeout, UnknownBookmark
 from clustergraph.location import GraphLocation
 from clustergraph.metrics import NEO4J_ERRORS, NEO4J_QUERIES
 
@@ -171,7 +171,7 @@ def _translate(error: Exception) -> Exception:
         return GraphUnavailable(str(error))
     code = error.code if isinstance(error, Neo4jError) else None
     if code and "InvalidBookmark" in code:
-        return BadBookmark(str(error))
+        return UnknownBookmark(str(error))
     if isinstance(error, TransientError) and code and "BookmarkTimeout" in code:
         # This server has not caught up with the bookmark yet: the client may try again.
         return GraphUnavailable(str(error))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clustergraph.db import Graph
+from clustergraph.errors import OperatorError
 from clustergraph.paths import MIGRATIONS_DIR
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.cypher$")
@@ -63,7 +64,9 @@ async def migrate(graph: Graph, directory: Path = MIGRATIONS_DIR) -> list[str]:
     return newly
 
 
-class MigrationChanged(Exception):
+class MigrationChanged(OperatorError):
+    """A migration already applied whose text changed since: migrations are added, never edited."""
+
     def __init__(self, migration_id: str) -> None:
         super().__init__(
             f"migration {migration_id} was changed after it was applied; add a new migration instead"

@@ -21,7 +21,6 @@ import math
 import time
 from typing import cast
 
-import orjson
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -32,7 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clustergraph.auth.resolve import CREDENTIAL_HEADER, bearer_token
 from clustergraph.client_address import client_address
-from clustergraph.errors import RATE_LIMITED
+from clustergraph.errors import RateLimited, to_http_response
 
 log = logging.getLogger("clustergraph.ratelimit")
 
@@ -97,7 +96,7 @@ class RateLimit:
             retry = await self._hit(item, kind, identity)
             if retry is not None:
                 scope.setdefault("state", {})["rate_limited"] = kind
-                await self._refuse(send, kind, item, retry)
+                await self._refuse(scope, receive, send, kind, item, retry)
                 return
         await self.app(scope, receive, send)
 
@@ -112,27 +111,8 @@ class RateLimit:
             return None
         return max(1, math.ceil(stats.reset_time - time.time()))
 
-    async def _refuse(self, send: Send, kind: str, item: RateLimitItem, retry: int) -> None:
+    async def _refuse(
+        self, scope: Scope, receive: Receive, send: Send, kind: str, item: RateLimitItem, retry: int
+    ) -> None:
         who = "API key" if kind == "key" else "client address"
-        body = orjson.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"Too many requests from this {who} (limit {item}); retry in {retry} s.",
-                        "extensions": {"code": RATE_LIMITED, "retryAfter": retry, "limit": str(item)},
-                    }
-                ]
-            }
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/json; charset=utf-8"),
-                    (b"retry-after", str(retry).encode()),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await to_http_response(RateLimited(who, str(item), retry))(scope, receive, send)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 
-import orjson
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clustergraph.db import causal_chain
-from clustergraph.errors import BAD_BOOKMARK
+from clustergraph.errors import BadBookmark, to_http_response
 
 BOOKMARK_HEADER = "clustergraph-bookmark"
 # Neo4j's bookmarks are short base64-like tokens; anything else is refused before Bolt sees it.
@@ -24,18 +23,17 @@ _TOKEN = re.compile(r"[A-Za-z0-9:+/=_.-]{1,256}")
 MAX_BOOKMARKS = 16
 
 
-class BookmarkError(ValueError):
-    pass
-
-
 def parse_bookmarks(value: str | None) -> list[str]:
     """The comma-separated bookmarks of a header value (none for a missing or empty one)."""
     tokens = [token.strip() for token in (value or "").split(",") if token.strip()]
     if len(tokens) > MAX_BOOKMARKS:
-        raise BookmarkError(f"at most {MAX_BOOKMARKS} bookmarks may be sent")
+        raise BadBookmark(f"Bad Clustergraph-Bookmark header: at most {MAX_BOOKMARKS} bookmarks may be sent.")
     for token in tokens:
         if not _TOKEN.fullmatch(token):
-            raise BookmarkError("a bookmark is the value of a mutation's extensions.bookmark, unchanged")
+            raise BadBookmark(
+                "Bad Clustergraph-Bookmark header: a bookmark is the value of a mutation's "
+                "extensions.bookmark, unchanged."
+            )
     return tokens
 
 
@@ -51,23 +49,8 @@ class Bookmarks:
             return
         try:
             initial = parse_bookmarks(Headers(scope=scope).get(BOOKMARK_HEADER))
-        except BookmarkError as error:
-            await _refuse(send, f"Bad Clustergraph-Bookmark header: {error}.")
+        except BadBookmark as error:
+            await to_http_response(error)(scope, receive, send)
             return
         with causal_chain(initial):
             await self.app(scope, receive, send)
-
-
-async def _refuse(send: Send, message: str) -> None:
-    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": BAD_BOOKMARK}}]})
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 400,
-            "headers": [
-                (b"content-type", b"application/json; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

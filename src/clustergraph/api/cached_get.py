@@ -15,14 +15,14 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clustergraph import graph_version
 from clustergraph.api.media import is_event_stream, negotiate
 from clustergraph.api.persisted import PersistedQueryError, requested_hash, resolve
 from clustergraph.db import BadBookmark, GraphUnavailable, QueryTimeout
-from clustergraph.errors import BAD_BOOKMARK, UNKNOWN_BOOKMARK
+from clustergraph.errors import to_http_response
 from clustergraph.settings import Settings
 
 
@@ -57,12 +57,6 @@ def _with_document(scope: Scope, params: QueryParams, document: str) -> Scope:
     return {**scope, "query_string": query_string}
 
 
-def _error(status: int, code: str, message: str) -> Response:
-    return JSONResponse(
-        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}, status
-    )
-
-
 def _succeeded(body: bytes) -> bool:
     try:
         return not json.loads(body).get("errors")
@@ -94,20 +88,15 @@ class CachedGraphQL:
                 scope = _with_document(scope, params, document)
                 params = QueryParams(scope["query_string"])
         except PersistedQueryError as error:
-            await _error(error.status, error.code, error.message())(scope, receive, send)
+            await to_http_response(error)(scope, receive, send)
             return
         await self._answer(scope, receive, send, params)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send, params: QueryParams) -> None:
         try:
             version = await graph_version.current(scope["app"].state.graph)
-        except BadBookmark:
-            await _error(400, BAD_BOOKMARK, UNKNOWN_BOOKMARK)(scope, receive, send)
-            return
-        except (GraphUnavailable, QueryTimeout):
-            await _error(503, "SERVICE_UNAVAILABLE", "The graph database is unavailable; try again shortly.")(
-                scope, receive, send
-            )
+        except (BadBookmark, GraphUnavailable, QueryTimeout) as error:
+            await to_http_response(error)(scope, receive, send)
             return
         request = Request(scope)
         etag = etag_of(version, params, negotiate(request.headers.get("accept")))

@@ -1,9 +1,10 @@
 """Every GraphQL error leaves with an `extensions.code` and a message fit for the user.
 
-The code comes from the exception's class in the error tree (`clustergraph.errors`), or
-from the stage that made the error (parser, validation rules, variable coercion: see
-`api/limits.py` and `translate/bind.py`, which tag their errors). Anything unexpected is
-logged and masked, so no stack trace or Cypher leaks.
+The code comes from the exception's class in the error tree (`clustergraph.errors`, turned
+into a GraphQL error by its `to_graphql_error`), or from the stage that made the error
+(parser, validation rules, variable coercion: see `api/limits.py` and `translate/bind.py`,
+which tag their errors). Anything unexpected is logged and masked, so no stack trace or
+Cypher leaks.
 """
 
 from __future__ import annotations
@@ -16,54 +17,31 @@ from neo4j.exceptions import ConstraintError
 from strawberry.extensions import SchemaExtension
 
 from clustergraph.errors import (
-    BAD_USER_INPUT,
-    FORBIDDEN,
     INTERNAL,
+    INTERNAL_MESSAGE,
     PARSE_FAILED,
-    QUERY_TIMEOUT,
-    QUERY_TOO_COMPLEX,
-    RATE_LIMITED,
-    SERVICE_UNAVAILABLE,
-    UNAUTHENTICATED,
     VALIDATION_FAILED,
     ClusterGraphError,
     WriteConflict,
+    to_graphql_error,
 )
 
 log = logging.getLogger("clustergraph.errors")
 
-__all__ = [
-    "BAD_USER_INPUT",
-    "FORBIDDEN",
-    "INTERNAL",
-    "PARSE_FAILED",
-    "QUERY_TIMEOUT",
-    "QUERY_TOO_COMPLEX",
-    "RATE_LIMITED",
-    "SERVICE_UNAVAILABLE",
-    "UNAUTHENTICATED",
-    "VALIDATION_FAILED",
-    "ErrorCodes",
-    "classify",
-]
+__all__ = ["ErrorCodes", "classify"]
 
 
 def classify(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if isinstance(original, ConstraintError):
         original = WriteConflict()
-    extensions = dict(error.extensions or {})
-    message = error.message
     if isinstance(original, ClusterGraphError):
         if type(original) is ClusterGraphError:
             log.error("unexpected error in %s", error.path, exc_info=original)
-        message = original.message()
-        extensions.update(original.extensions())
-        # InvalidInput names where in the input it went wrong.
-        field = getattr(original, "field", None)
-        if field is not None:
-            extensions["field"] = field
-    elif "code" in extensions:
+        return to_graphql_error(original, where=error)
+    extensions = dict(error.extensions or {})
+    message = error.message
+    if "code" in extensions:
         pass  # tagged where it was made
     elif isinstance(error, GraphQLSyntaxError):
         extensions["code"] = PARSE_FAILED
@@ -73,7 +51,7 @@ def classify(error: GraphQLError) -> GraphQLError:
         extensions["code"] = VALIDATION_FAILED
     else:
         log.error("unexpected error in %s", error.path, exc_info=original)
-        message, extensions = "Internal server error.", {"code": INTERNAL}
+        message, extensions = INTERNAL_MESSAGE, {"code": INTERNAL}
     return GraphQLError(
         message,
         nodes=error.nodes,

@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -24,12 +24,12 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.execution import SubscriptionExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from clustergraph.api.compiled import CompiledReads
 from clustergraph.api.context import Context
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
-from clustergraph.api.errors import QUERY_TOO_COMPLEX, RATE_LIMITED, SERVICE_UNAVAILABLE
 from clustergraph.api.live_ws import LiveTransportWSHandler
 from clustergraph.api.media import (
     GRAPHQL_RESPONSE,
@@ -38,7 +38,7 @@ from clustergraph.api.media import (
     accepts_event_stream,
     negotiate,
 )
-from clustergraph.api.persisted import PersistedQueryError, resolve
+from clustergraph.api.persisted import resolve
 from clustergraph.api.playground import graphiql_html
 from clustergraph.api.schema import ClusterSchema, build_schema
 from clustergraph.api.streams import held_stream, held_websocket
@@ -46,37 +46,23 @@ from clustergraph.auth.identity import Unauthenticated
 from clustergraph.auth.resolve import CREDENTIAL_HEADER, Authenticator
 from clustergraph.curation.tx import actor_role
 from clustergraph.db import GraphUnavailable, QueryTimeout, db_budget
+from clustergraph.errors import (
+    ClusterGraphError,
+    MethodNotAllowed,
+    NotAcceptable,
+    NotFound,
+    PayloadTooLarge,
+    QueryTooComplex,
+    RequestError,
+    RequestTimeout,
+    to_http_response,
+)
 from clustergraph.live.bounds import LiveConnection
 from clustergraph.settings import Settings
-
-BAD_REQUEST = "BAD_REQUEST"
-HTTP_CODES = {
-    400: BAD_REQUEST,
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    406: "NOT_ACCEPTABLE",
-    413: "PAYLOAD_TOO_LARGE",
-}
-
 
 # How deep a request body's JSON may nest: far more than any real request (variables of
 # nested input objects), far less than what exhausts the decoder's or the executor's stack.
 MAX_JSON_DEPTH = 64
-
-
-class RequestError(HTTPException):
-    """A request refused before any GraphQL runs; `code` goes to `extensions.code`."""
-
-    def __init__(
-        self, status_code: int, reason: str, code: str | None = None, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(status_code, reason)
-        self.code = code or HTTP_CODES.get(status_code, BAD_REQUEST)
-        self.headers = headers or {}
-
-
-def error_body(message: str, code: str, **extensions: Any) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
 
 
 def json_response(
@@ -124,16 +110,26 @@ class ClusterGraphQL(GraphQL[Context, None]):
                 # The database time the request's reads spent (the budget's bound), for clients and reports.
                 response.headers["Server-Timing"] = f"db;dur={budget.spent * 1000:.1f}"
         except HTTPException as error:
-            code = (
-                error.code
-                if isinstance(error, RequestError)
-                else HTTP_CODES.get(error.status_code, BAD_REQUEST)
-            )
-            headers = error.headers if isinstance(error, RequestError) else {}
-            if error.status_code == 405:
-                headers = {"Allow": "GET, POST", **headers}
-            response = json_response(error_body(error.reason, code), error.status_code, media, headers)
+            response = to_http_response(_refusal(error), media or JSON)
+        except RequestError as error:
+            response = to_http_response(error, media or JSON)
         await response(scope, receive, send)
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        result = await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+        if not isinstance(result, SubscriptionExecutionResult):
+            sub_response.status_code = answer_status(result, sub_response.media_type or JSON)
+        return result
 
     async def execute_single(
         self,
@@ -160,16 +156,11 @@ class ClusterGraphQL(GraphQL[Context, None]):
         except HTTPException as error:
             # GraphQL over HTTP: a mutation sent with GET is a method the resource refuses.
             if request_adapter.method == "GET" and isinstance(error.__cause__, InvalidOperationTypeError):
-                raise RequestError(
-                    405, "Mutations need POST; GET runs queries only.", headers={"Allow": "POST"}
-                ) from error
+                raise MethodNotAllowed("Mutations need POST; GET runs queries only.", "POST") from error
             raise
 
     def _persisted(self, data: GraphQLRequestData) -> GraphQLRequestData:
-        try:
-            query = resolve(data.query, data.extensions, self.settings.trusted_documents)
-        except PersistedQueryError as error:
-            raise RequestError(error.status, error.message(), error.code) from error
+        query = resolve(data.query, data.extensions, self.settings.trusted_documents)
         return dataclasses.replace(data, query=query) if query is not data.query else data
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -243,7 +234,7 @@ class ClusterGraphQL(GraphQL[Context, None]):
             value = orjson.loads(data)
         except orjson.JSONDecodeError as error:
             # orjson refuses invalid UTF-8 (also inside strings) and nesting past its own bound.
-            raise RequestError(400, f"The request body is not valid JSON in UTF-8: {error}.") from None
+            raise RequestError(f"The request body is not valid JSON in UTF-8: {error}.") from None
         _check_depth(value)
         _check_shape(value)
         return value
@@ -253,26 +244,19 @@ class ClusterGraphQL(GraphQL[Context, None]):
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
         accept = request.headers.get("accept")
         if negotiate(accept) is None and not accepts_event_stream(accept):
-            raise RequestError(
-                406, f"Accept {GRAPHQL_RESPONSE} or {JSON}; the request accepts neither.", "NOT_ACCEPTABLE"
-            )
+            raise NotAcceptable(f"Accept {GRAPHQL_RESPONSE} or {JSON}; the request accepts neither.")
         if request.method == "POST" and not (request.content_type or "").strip():
-            raise RequestError(400, "A POST request needs a Content-Type: application/json.")
+            raise RequestError("A POST request needs a Content-Type: application/json.")
         try:
             parsed = await super().parse_http_body(request)
         except HTTPException as error:
             if error.reason == "Unsupported content type":
                 raise RequestError(
-                    400,
-                    f"Unsupported content type {request.content_type!r}: send application/json.",
+                    f"Unsupported content type {request.content_type!r}: send application/json."
                 ) from error
             if error.reason == "Too many operations":
                 limit = self.settings.max_batch_operations
-                raise RequestError(
-                    400,
-                    f"The request batches too many operations: the limit is {limit} (batch).",
-                    QUERY_TOO_COMPLEX,
-                ) from error
+                raise QueryTooComplex("batch", None, limit, "the number of batched operations") from error
             raise
         return parsed
 
@@ -280,7 +264,7 @@ class ClusterGraphQL(GraphQL[Context, None]):
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
         media = sub_response.media_type or JSON
-        status = _status(response_data, media)
+        status = sub_response.status_code or 200
         if media == GRAPHQL_RESPONSE and not isinstance(response_data, list) and status == 400:
             # A request that could not be executed has no `data` entry at all.
             response_data.pop("data", None)
@@ -291,39 +275,42 @@ class ClusterGraphQL(GraphQL[Context, None]):
         return response
 
 
-def _status(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], media: str) -> int:
-    responses = data if isinstance(data, list) else [data]
-    codes = {
-        str((cast(dict[str, Any], error).get("extensions") or {}).get("code"))
-        for response in responses
-        for error in (response.get("errors") or [])
-    }
-    # A read that failed only because Neo4j is down is the service's fault, not the request's.
-    if SERVICE_UNAVAILABLE in codes:
-        return 503
-    if RATE_LIMITED in codes:
-        return 429
-    if isinstance(data, list):
+def answer_status(result: ExecutionResult | list[ExecutionResult], media: str) -> int:
+    """The HTTP status of a GraphQL answer, from the classes of its errors (`clustergraph.errors`)."""
+    results = result if isinstance(result, list) else [result]
+    originals = [error.original_error for each in results for error in each.errors or []]
+    # Neo4j down: the service's state failed the request, whatever else the answer holds.
+    decided = [o.http_status for o in originals if isinstance(o, ClusterGraphError) and o.sets_answer_status]
+    if decided:
+        return max(decided)
+    if isinstance(result, list):
         return 200
     # A request that could not run is the client's fault: 400 in the new media type, and in
     # either one when it broke a bound (legacy JSON otherwise answers 200, as the spec says).
-    if _is_request_error(data) and (media == GRAPHQL_RESPONSE or QUERY_TOO_COMPLEX in codes):
+    if _is_request_error(result) and (
+        media == GRAPHQL_RESPONSE or any(isinstance(o, QueryTooComplex) for o in originals)
+    ):
         return 400
     return 200
 
 
-def _is_request_error(data: GraphQLHTTPResponse) -> bool:
+def _is_request_error(result: ExecutionResult) -> bool:
     """Errors before execution: no data, and no error belongs to a field."""
-    errors = data.get("errors") or []
-    return (
-        bool(errors)
-        and data.get("data") is None
-        and all(not cast(dict[str, Any], e).get("path") for e in errors)
-    )
+    errors = result.errors or []
+    return bool(errors) and result.data is None and all(not e.path for e in errors)
 
 
-def _too_large(limit: int) -> RequestError:
-    return RequestError(413, f"The request body is larger than the limit of {limit} bytes.")
+def _refusal(error: HTTPException) -> RequestError:
+    """Strawberry's own refusals (cross_web's HTTPException) as errors of the tree."""
+    if error.status_code == 405:
+        return MethodNotAllowed(error.reason, "GET, POST")
+    if error.status_code == 404:
+        return NotFound(error.reason)
+    return RequestError(error.reason)
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes.")
 
 
 def _check_depth(value: object) -> None:
@@ -332,7 +319,7 @@ def _check_depth(value: object) -> None:
     while stack:
         item, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise RequestError(400, f"The request body nests deeper than {MAX_JSON_DEPTH} levels.")
+            raise RequestError(f"The request body nests deeper than {MAX_JSON_DEPTH} levels.")
         if isinstance(item, dict):
             stack.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, list):
@@ -344,7 +331,7 @@ def _check_shape(value: object) -> None:
     items = value if isinstance(value, list) else [value]
     for item in items:
         if not isinstance(item, dict):
-            raise RequestError(400, "The request body must be a JSON object (or a list of them).")
+            raise RequestError("The request body must be a JSON object (or a list of them).")
         for name, kinds in (
             ("query", str),
             ("operationName", str),
@@ -353,7 +340,7 @@ def _check_shape(value: object) -> None:
         ):
             if item.get(name) is not None and not isinstance(item[name], kinds):
                 kind = "a string" if kinds is str else "an object"
-                raise RequestError(400, f"`{name}` must be {kind} or null.")
+                raise RequestError(f"`{name}` must be {kind} or null.")
 
 
 def _bounded_body(receive: Receive, limit: int, seconds: float) -> Receive:
@@ -368,9 +355,7 @@ def _bounded_body(receive: Receive, limit: int, seconds: float) -> Receive:
         try:
             message = await asyncio.wait_for(receive(), timeout=max(left, 0))
         except TimeoutError:
-            raise RequestError(
-                408, f"The request body did not arrive within {seconds:g} seconds.", "REQUEST_TIMEOUT"
-            ) from None
+            raise RequestTimeout(f"The request body did not arrive within {seconds:g} seconds.") from None
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:

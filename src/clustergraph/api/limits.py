@@ -32,15 +32,15 @@ from graphql import (
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 
-from clustergraph.errors import BAD_USER_INPUT, VALIDATION_FAILED, QueryTooComplex
+from clustergraph.errors import BAD_USER_INPUT, VALIDATION_FAILED, QueryTooComplex, to_graphql_error
 from clustergraph.settings import Settings
 from clustergraph.translate.bind import check_cost, coerce_variables, request_of
-from clustergraph.translate.compile import Compiled, DocumentCache, as_graphql_error
+from clustergraph.translate.compile import Compiled, DocumentCache
 from clustergraph.translate.cost import CostRules, operation_cost
 
 
 def too_complex(bound: str, value: int, limit: int, what: str) -> GraphQLError:
-    return as_graphql_error(QueryTooComplex(bound, value, limit, what))
+    return to_graphql_error(QueryTooComplex(bound, value, limit, what))
 
 
 class QuerySizeLimiter(SchemaExtension):
@@ -196,7 +196,7 @@ def bind_errors(
     try:
         check_cost(compiled, schema, variables, cost_rules(settings), settings.max_query_cost)
     except QueryTooComplex as error:
-        return variables, [as_graphql_error(error)]
+        return variables, [to_graphql_error(error)]
     return variables, []
 
 

@@ -20,7 +20,7 @@ from graphql import GraphQLObjectType, OperationType
 from clustergraph.api.limits import bind_errors
 from clustergraph.api.shape import Decline, FieldError, Shaper, Shapers
 from clustergraph.api.subscription import live_change
-from clustergraph.errors import INTERNAL
+from clustergraph.errors import INTERNAL_MESSAGE, ClusterGraphError, to_graphql_error
 from clustergraph.live.feed import ChangeEvent
 from clustergraph.live.filters import ChangeFilter, filter_of
 from clustergraph.settings import Settings
@@ -64,12 +64,8 @@ class LivePlan:
             return orjson.dumps({"data": {self.root_key: self._shape(live_change(event, named), None)}})
         except (FieldError, TypeError):
             log.exception("change %s could not be shown to a subscriber", event.seq)
-            error = {
-                "message": "Internal server error.",
-                "path": [self.root_key],
-                "extensions": {"code": INTERNAL},
-            }
-            return orjson.dumps({"data": None, "errors": [error]})
+            error = to_graphql_error(ClusterGraphError(INTERNAL_MESSAGE), path=[self.root_key])
+            return orjson.dumps({"data": None, "errors": [error.formatted]})
 
 
 def live_plan(

@@ -27,9 +27,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Messag
 
 from clustergraph.api.context import Context
 from clustergraph.api.live_plan import LivePlan, live_plan
-from clustergraph.api.subscription import TOO_MANY_SUBSCRIPTIONS, Admission, admit, release, unavailable
+from clustergraph.api.subscription import Admission, admit, release, unavailable
 from clustergraph.db import GraphUnavailable, QueryTimeout
-from clustergraph.errors import VALIDATION_FAILED
+from clustergraph.errors import VALIDATION_FAILED, TooManySubscriptions, to_graphql_error
 from clustergraph.live.bounds import SLOW_CONSUMER, LiveConnection
 from clustergraph.live.feed import ChangeEvent, ChangeFeed, Pending
 from clustergraph.observe import record_operation
@@ -142,7 +142,7 @@ class LiveTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             and len(self.operations) >= limit
         ):
             text = f"this connection already runs {limit} operations, the most it may (per connection)"
-            error = GraphQLError(text, extensions={"code": TOO_MANY_SUBSCRIPTIONS, "per": "connection"})
+            error = to_graphql_error(TooManySubscriptions(text, "connection"))
             await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
             return
         await super().handle_subscribe(message)

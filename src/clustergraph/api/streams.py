@@ -12,16 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
-import orjson
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from clustergraph.client_address import client_address
-from clustergraph.live.bounds import TRY_AGAIN_LATER, StreamBound, TooManyStreams
+from clustergraph.errors import TooManyStreams, to_http_response
+from clustergraph.live.bounds import TRY_AGAIN_LATER, StreamBound
 
 log = logging.getLogger("clustergraph.streams")
-
-TOO_MANY_STREAMS = "TOO_MANY_STREAMS"
 
 
 def bound_of(scope: Scope) -> StreamBound:
@@ -88,22 +86,5 @@ def held_stream(
         bound.acquire(address)
     except TooManyStreams as refused:
         log.warning("event stream refused: %s", refused)
-        return _refused(refused)
+        return to_http_response(refused)
     return HeldStream(stream(), status_code, headers, lambda: bound.release(address))
-
-
-def _refused(refused: TooManyStreams) -> Response:
-    body = {
-        "errors": [
-            {
-                "message": str(refused),
-                "extensions": {"code": TOO_MANY_STREAMS, "per": refused.per, "limit": refused.limit},
-            }
-        ]
-    }
-    return Response(
-        orjson.dumps(body),
-        status_code=429 if refused.per == "address" else 503,
-        media_type="application/json; charset=utf-8",
-        headers={"Retry-After": "5"},
-    )

@@ -21,12 +21,22 @@ from strawberry.types.graphql import OperationType
 from clustergraph.api.context import Context
 from clustergraph.api.permissions import require
 from clustergraph.api.types import EntityKind, RelationshipType
-from clustergraph.auth.identity import Forbidden, Role, Unauthenticated
+from clustergraph.auth.identity import Role
 from clustergraph.client_address import client_address
 from clustergraph.cypher.changelog import LAST_SEQ
-from clustergraph.db import GraphUnavailable, QueryTimeout
-from clustergraph.live.bounds import SLOW_CONSUMER, AddressBound, TooManySubscriptions
-from clustergraph.live.feed import ChangeEvent, ChangeFeed, SlowConsumer
+from clustergraph.errors import (
+    BadUserInput,
+    FeedUnavailable,
+    Forbidden,
+    GraphUnavailable,
+    QueryTimeout,
+    SlowConsumer,
+    TooManySubscriptions,
+    Unauthenticated,
+    to_graphql_error,
+)
+from clustergraph.live.bounds import SLOW_CONSUMER, AddressBound
+from clustergraph.live.feed import ChangeEvent, ChangeFeed
 from clustergraph.live.filters import ChangeFilter, EntityFilter, RelationshipFilter, values_of
 from clustergraph.model import Kind
 
@@ -84,13 +94,6 @@ def live_change(event: ChangeEvent, named: bool) -> LiveChange:
     )
 
 
-TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
-
-
-def _error(message: str, code: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code})
-
-
 @dataclass(frozen=True, slots=True)
 class Admission:
     """A subscription let in: who may see what, and the address slot it holds until it ends."""
@@ -101,20 +104,16 @@ class Admission:
 
 def admit(context: Context, since: int | None) -> Admission:
     """Checks a subscription may start and takes its address's slot; the GraphQL error if not."""
-    if since is not None and since < 0:
-        raise _error(f"`since` must be 0 or a sequence number received before, not {since}", "BAD_USER_INPUT")
     try:
+        if since is not None and since < 0:
+            raise BadUserInput(f"`since` must be 0 or a sequence number received before, not {since}")
         if not context.settings.public_reads:
             require(context, Role.READER)
-    except (Unauthenticated, Forbidden) as error:
-        code = "UNAUTHENTICATED" if isinstance(error, Unauthenticated) else "FORBIDDEN"
-        raise _error(str(error), code) from None
-    address = client_address(context.request.scope)
-    addresses: AddressBound = context.request.app.state.live_addresses
-    try:
+        address = client_address(context.request.scope)
+        addresses: AddressBound = context.request.app.state.live_addresses
         addresses.acquire(address)
-    except TooManySubscriptions as error:
-        raise _error(str(error), TOO_MANY_SUBSCRIPTIONS) from None
+    except (BadUserInput, Unauthenticated, Forbidden, TooManySubscriptions) as error:
+        raise to_graphql_error(error) from None
     # Who wrote a change is shown as in `history`: to callers with a credential only.
     return Admission(named=context.identity is not None, address=address)
 
@@ -125,7 +124,7 @@ def release(context: Context, admission: Admission) -> None:
 
 
 def unavailable() -> GraphQLError:
-    return _error("The graph database is unavailable; resume with `since` shortly.", "SERVICE_UNAVAILABLE")
+    return to_graphql_error(FeedUnavailable())
 
 
 async def _stream(
@@ -146,10 +145,9 @@ async def _stream(
     except (GraphUnavailable, QueryTimeout):
         raise unavailable() from None
     except SlowConsumer as behind:
-        message = f"events arrived faster than this subscriber read them; resume with since: {behind.args[0]}"
         if connection is not None:
             await connection.close(SLOW_CONSUMER, "slow consumer: resume with since")
-        raise _error(message, "SLOW_CONSUMER") from None
+        raise to_graphql_error(behind) from None
     finally:
         release(context, admission)
         if connection is not None:

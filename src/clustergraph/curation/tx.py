@@ -11,6 +11,7 @@ from neo4j import AsyncManagedTransaction
 
 from clustergraph.curation.validate import InvalidInput
 from clustergraph.cypher import changelog, writes
+from clustergraph.errors import WriteConflict
 from clustergraph.model import Kind
 
 # The writer's role, recorded with each change (what anonymous subscribers see instead of a
@@ -58,10 +59,6 @@ async def entity_state(tx: AsyncManagedTransaction, key: str) -> EntityState | N
     return EntityState(row["key"], Kind(row["kind"]), row["properties"])
 
 
-class WriteConflict(InvalidInput):
-    """The entities a write names kept changing under it (merged again and again): try again."""
-
-
 # A key resolves to another entity only when a merge folded it in while the write waited;
 # each round locks the entities the keys now resolve to. Two rounds are the ordinary case.
 _LOCK_ROUNDS = 5
@@ -87,7 +84,10 @@ async def lock_entities(tx: AsyncManagedTransaction, keys: list[str]) -> dict[st
             return states
         await run(tx, writes.LOCK_ENTITIES, keys=sorted(found - locked | (set(wanted) - locked)))
         locked |= found | set(wanted)
-    raise WriteConflict("keys", "the entities kept changing while this write waited for them; try again")
+    # The entities the write names kept changing under it (merged again and again).
+    raise WriteConflict(
+        "`keys`: the entities kept changing while this write waited for them; try again", "keys"
+    )
 
 
 def require(states: dict[str, EntityState | None], key: str, field: str) -> EntityState:

@@ -22,8 +22,7 @@ class InvalidInput(BadInput):
     """Input that breaks the data model; `field` names where (e.g. `properties.country`)."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"`{field}`: {message}")
-        self.field = field
+        super().__init__(f"`{field}`: {message}", field)
 
 
 def node_row(kind: Kind, key: str, properties: dict[str, Any], sources: list[str]) -> NodeRow:

@@ -22,6 +22,7 @@ from clustergraph.cypher.changelog import RECORD_CHANGES
 from clustergraph.cypher.lookup import INDEX_MERGED_KEYS
 from clustergraph.cypher.upsert import EXISTING_KINDS, upsert_nodes, upsert_relationships
 from clustergraph.db import Graph
+from clustergraph.errors import WriteConflict
 from clustergraph.importer.changes import node_change, relationship_change
 from clustergraph.importer.conflicts import retired_keys, retired_rows, subject, unique_value_rows
 from clustergraph.importer.reader import Located, Rejected, read
@@ -40,7 +41,7 @@ Progress = Callable[[int], None]
 IMPORT_ROLE = "system"
 
 
-class BatchConflict(Exception):
+class BatchConflict(WriteConflict):
     """A batch the graph refused (a constraint broke) although the checks before writing found
     no conflict: another writer got there in between. The batch wrote nothing; earlier ones stay."""
 

@@ -13,6 +13,7 @@ from collections import Counter
 
 from starlette.types import Message, Send
 
+from clustergraph.errors import TooManyStreams, TooManyStreamsFromAddress, TooManySubscriptions
 from clustergraph.live.trim import Trimmer
 
 # Close codes of the application range (4000-4999), next to graphql-transport-ws's own.
@@ -20,16 +21,6 @@ SLOW_CONSUMER = 4008
 IDLE = 4000
 # RFC 6455's "Try Again Later": the stream bound is full (a client retries with backoff).
 TRY_AGAIN_LATER = 1013
-
-
-class TooManyStreams(Exception):
-    """A new stream would pass a bound: `per` says which (address or process)."""
-
-    def __init__(self, per: str, limit: int) -> None:
-        self.per = per
-        self.limit = limit
-        where = "this client address" if per == "address" else "this server process"
-        super().__init__(f"too many streams open from {where} (at most {limit}); try again later")
 
 
 class StreamBound:
@@ -48,9 +39,9 @@ class StreamBound:
 
     def acquire(self, address: str) -> None:
         if self.held[address] >= self.per_address:
-            raise TooManyStreams("address", self.per_address)
+            raise TooManyStreamsFromAddress(self.per_address)
         if self.open >= self.limit:
-            raise TooManyStreams("process", self.limit)
+            raise TooManyStreams(self.limit)
         self.held[address] += 1
         self.open += 1
         if self.trim is not None:
@@ -65,10 +56,6 @@ class StreamBound:
             self.trim.closed(self.open)
 
 
-class TooManySubscriptions(Exception):
-    """One address holds as many subscriptions as it may."""
-
-
 class AddressBound:
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -77,7 +64,8 @@ class AddressBound:
     def acquire(self, address: str) -> None:
         if self.held[address] >= self.limit:
             raise TooManySubscriptions(
-                f"this address already holds {self.limit} subscriptions, the most it may (per address)"
+                f"this address already holds {self.limit} subscriptions, the most it may (per address)",
+                "address",
             )
         self.held[address] += 1
 

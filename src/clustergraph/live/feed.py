@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from clustergraph.cypher.changelog import CHANGES_AFTER, LAST_SEQ
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
+from clustergraph.errors import SlowConsumer
 
 log = logging.getLogger("clustergraph.live")
 
@@ -54,10 +55,6 @@ class ChangeEvent:
             after=None if row["after"] is None else json.loads(row["after"]),
             sources=list(row["sources"] or []),
         )
-
-
-class SlowConsumer(Exception):
-    """A subscriber let more events queue up than its bound: it is dropped and may resume with `since`."""
 
 
 class Subscriber(Protocol):

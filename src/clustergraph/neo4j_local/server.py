@@ -22,6 +22,8 @@ from pathlib import Path
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
+from clustergraph.errors import OperatorError
+
 # Keep in step with pom.xml, docker-compose.yml and the Dockerfile (a test checks).
 NEO4J_VERSION = "5.26.30"
 MIN_JAVA = 17
@@ -30,7 +32,7 @@ LAUNCHER = "org.neo4j.server.startup.Neo4jCommand"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 
 
-class Neo4jLocalError(RuntimeError):
+class Neo4jLocalError(OperatorError):
     """The managed server could not be set up or started; the message says why and what to do."""
 
 

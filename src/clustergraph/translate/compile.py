@@ -28,7 +28,7 @@ from graphql import (
     validate,
 )
 
-from clustergraph.errors import ClusterGraphError, ParseFailed, QueryTooComplex
+from clustergraph.errors import ParseFailed, QueryTooComplex, to_graphql_error
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -128,9 +128,9 @@ class DocumentCache:
                 _count_tokens(text, self.max_tokens)
             document = parse(text, max_tokens=self.max_tokens)
         except QueryTooComplex as error:
-            return Compiled(text, None, [as_graphql_error(error)])
+            return Compiled(text, None, [to_graphql_error(error)])
         except GraphQLError as error:
-            return Compiled(text, None, [as_graphql_error(ParseFailed(error.message), error.nodes, error)])
+            return Compiled(text, None, [to_graphql_error(ParseFailed(error.message), error.nodes, error)])
         errors = validate(self.schema, document, self.rules)
         compiled = Compiled(text, document, list(errors))
         compiled.fragments = {
@@ -148,20 +148,6 @@ def _count_tokens(text: str, limit: int) -> None:
         count += 1
         if count > limit:
             raise QueryTooComplex("tokens", count, limit, "the number of tokens (at least)")
-
-
-def as_graphql_error(
-    error: ClusterGraphError, nodes: Any = None, where: GraphQLError | None = None
-) -> GraphQLError:
-    """A GraphQL error carrying the tree's code and details (what `api/errors.classify` keeps)."""
-    return GraphQLError(
-        error.message(),
-        nodes,
-        source=where.source if where else None,
-        positions=where.positions if where else None,
-        original_error=error,
-        extensions=error.extensions(),
-    )
 
 
 def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:

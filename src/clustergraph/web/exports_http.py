@@ -16,20 +16,13 @@ from starlette.responses import Response, StreamingResponse
 
 from clustergraph.cypher import export as cypher
 from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
-from clustergraph.errors import BAD_USER_INPUT
+from clustergraph.errors import BadUserInput, NotFound, PayloadTooLarge, to_http_response
 from clustergraph.exports import FILE_TYPES, Format, GraphBuilder, place, write
 from clustergraph.settings import Settings
-from clustergraph.web.errors import error_response
-from clustergraph.web.view import BadView, View, parse_view
+from clustergraph.web.view import View, parse_view
 
 # A posted view of the largest size is about 150 bytes a node and 60 an edge.
 MAX_VIEW_BYTES = 4_000_000
-
-
-class BadExport(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 async def export(request: Request) -> Response:
@@ -51,10 +44,8 @@ async def export(request: Request) -> Response:
         else:
             builder = await _whole_graph(graph)
             name = "clustergraph"
-    except BadExport as error:
-        return error_response(error.status, str(error), BAD_USER_INPUT if error.status == 400 else None)
-    except (GraphUnavailable, QueryTimeout) as error:
-        return error_response(error.status, error.message(), error.code)
+    except (BadUserInput, NotFound, PayloadTooLarge, GraphUnavailable, QueryTimeout) as error:
+        return to_http_response(error)
     file_type = FILE_TYPES[fmt]
     return StreamingResponse(
         write(builder.graph, fmt),
@@ -68,7 +59,7 @@ def _format(value: str) -> Format:
         return Format(value)
     except ValueError:
         known = ", ".join(f.value for f in Format)
-        raise BadExport(404, f"no export format {value!r}; known: {known}") from None
+        raise NotFound(f"no export format {value!r}; known: {known}") from None
 
 
 def _bounds(request: Request, settings: Settings) -> tuple[int, int]:
@@ -83,7 +74,7 @@ def _int(request: Request, name: str, default: int, most: int) -> int:
         return default
     # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
     if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= most:
-        raise BadExport(400, f"`{name}` must be a whole number from 1 to {most}")
+        raise BadUserInput(f"`{name}` must be a whole number from 1 to {most}", name)
     return int(text)
 
 
@@ -94,7 +85,7 @@ def _slug(key: str) -> str:
 async def _neighbourhood(graph: Graph, key: str, depth: int, limit: int) -> tuple[GraphBuilder, bool]:
     rows = await graph.read(cypher.neighbourhood(depth), {"key": key, "limit": limit})
     if not rows[0]["found"]:
-        raise BadExport(404, f"no entity has the key {key!r}")
+        raise NotFound(f"no entity has the key {key!r}")
     builder = GraphBuilder()
     for node in rows[0]["nodes"]:
         builder.add_node(node)
@@ -106,16 +97,13 @@ async def _neighbourhood(graph: Graph, key: str, depth: int, limit: int) -> tupl
 async def _posted_view(request: Request, settings: Settings) -> View:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_VIEW_BYTES:
-        raise BadExport(413, f"a posted view is at most {MAX_VIEW_BYTES} bytes")
+        raise PayloadTooLarge(f"a posted view is at most {MAX_VIEW_BYTES} bytes")
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_VIEW_BYTES:
-            raise BadExport(413, f"a posted view is at most {MAX_VIEW_BYTES} bytes")
-    try:
-        return parse_view(body, settings.max_export_nodes)
-    except BadView as error:
-        raise BadExport(400, str(error)) from None
+            raise PayloadTooLarge(f"a posted view is at most {MAX_VIEW_BYTES} bytes")
+    return parse_view(body, settings.max_export_nodes)
 
 
 async def _view(graph: Graph, view: View) -> GraphBuilder:

@@ -13,11 +13,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
-from clustergraph.errors import BAD_USER_INPUT
+from clustergraph.errors import BadUserInput, NotFound, to_http_response
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 from clustergraph.web.cors import frame_ancestors
-from clustergraph.web.errors import error_response
 
 DIST = PROJECT_ROOT / "web" / "dist"
 
@@ -57,7 +56,7 @@ async def explorer(request: Request) -> Response:
 async def widget_script(request: Request) -> Response:
     path = DIST / "widget.js"
     if not path.exists():
-        return error_response(404, "the widget is not built (run scripts/setup)")
+        return to_http_response(NotFound("the widget is not built (run scripts/setup)"))
     # Short-lived: partner pages pick up a new widget within the hour.
     return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
 
@@ -106,7 +105,7 @@ async def embed(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     key = request.query_params.get("entity", "")
     if not key:
-        return error_response(400, "name an entity: /embed?entity=<key>", BAD_USER_INPUT)
+        return to_http_response(BadUserInput("name an entity: /embed?entity=<key>", "entity"))
     page = embed_html(key)
     # Framing is the point of this page: no X-Frame-Options, and CSP names who may frame it.
     headers = {name: value for name, value in HTML_SECURITY_HEADERS.items() if name != "X-Frame-Options"}

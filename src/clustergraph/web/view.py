@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from clustergraph.errors import BadUserInput
 from clustergraph.exports import Placement
 
 Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1e7, le=1e7)]
@@ -34,19 +35,18 @@ class View(BaseModel):
         return {n.key: Placement(n.x, n.y, n.colour, n.size) for n in self.nodes}
 
 
-class BadView(ValueError):
-    """The posted view is not one; the message says why, in one line."""
-
-
 def parse_view(body: bytes, most_nodes: int) -> View:
+    """The posted view, or the BadUserInput that says, in one line, why it is not one."""
     try:
         view = View.model_validate_json(body)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
-        raise BadView(f"the view is not valid JSON of the expected shape ({where}: {first['msg']})") from None
+        raise BadUserInput(
+            f"the view is not valid JSON of the expected shape ({where}: {first['msg']})"
+        ) from None
     if len(view.nodes) > most_nodes:
-        raise BadView(f"a view export holds at most {most_nodes} nodes")
+        raise BadUserInput(f"a view export holds at most {most_nodes} nodes")
     if len(view.edges) > 20 * most_nodes:
-        raise BadView(f"a view export holds at most {20 * most_nodes} edges")
+        raise BadUserInput(f"a view export holds at most {20 * most_nodes} edges")
     return view
