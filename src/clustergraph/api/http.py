@@ -111,7 +111,7 @@ class ClusterGraphQL(GraphQL[Context, None]):
                 response.headers["Server-Timing"] = f"db;dur={budget.spent * 1000:.1f}"
         except HTTPException as error:
             response = to_http_response(_refusal(error), media or JSON)
-        except RequestError as error:
+        except ClusterGraphError as error:  # a refusal before any GraphQL runs
             response = to_http_response(error, media or JSON)
         await response(scope, receive, send)
 
