@@ -14,9 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
+from clustergraph import errors
 from clustergraph.app import create_app
 from clustergraph.db import Graph
 from clustergraph.importer.loader import load
@@ -78,6 +80,28 @@ async def snapshot(graph: Graph) -> dict[str, Any]:
         node["props"].pop("revokedAt", None)
     rels.sort(key=lambda r: json.dumps(r, sort_keys=True, default=str))
     return {"nodes": nodes, "relationships": rels}
+
+
+def refusal(response: httpx.Response, code: str) -> dict[str, Any]:
+    """The one error of a refusal in the one error shape (`clustergraph.errors`), checked:
+    JSON, `{"errors": [{"message", "extensions": {"code", ...}}]}` and nothing else, with a
+    code of the tree and the HTTP status of its class. A streamed response must be read first."""
+    content_type = response.headers["content-type"]
+    assert content_type.startswith(("application/json", "application/graphql-response+json")), content_type
+    answer = json.loads(response.content)
+    assert set(answer) == {"errors"}, answer
+    [error] = answer["errors"]
+    assert set(error) == {"message", "extensions"}, error
+    assert isinstance(error["message"], str) and error["message"], error
+    assert error["extensions"]["code"] == code, error
+    classes = [c for c in _tree(errors.ClusterGraphError) if "code" in vars(c) and c.code == code]
+    assert len(classes) == 1, code
+    assert response.status_code in {c.http_status for c in _tree(classes[0])}, (response.status_code, code)
+    return dict(error)
+
+
+def _tree(cls: type) -> list[type]:
+    return [cls, *(sub for child in cls.__subclasses__() for sub in _tree(child))]
 
 
 def codes(body: dict[str, Any]) -> list[str]:

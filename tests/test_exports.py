@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 
 from clustergraph.db import Graph
+from clustergraph.web.exports_http import MAX_VIEW_BYTES
+from tests.support import refusal
 
 # The test's own reading of the graph, independent of cypher/export.py.
 NODES = """
@@ -167,9 +169,8 @@ async def test_bad_export_requests_say_what_was_wrong(
 ) -> None:
     response = await http.get(path)
     assert response.status_code == status
-    [error] = response.json()["errors"]
+    error = refusal(response, "NOT_FOUND" if status == 404 else "BAD_USER_INPUT")
     assert message in error["message"]
-    assert error["extensions"]["code"] == ("NOT_FOUND" if status == 404 else "BAD_USER_INPUT")
 
 
 async def test_a_posted_view_exports_just_those_nodes_and_edges_where_they_were_drawn(
@@ -219,5 +220,11 @@ async def test_a_posted_view_exports_just_those_nodes_and_edges_where_they_were_
 async def test_a_bad_view_says_what_was_wrong(http: httpx.AsyncClient, body: bytes, message: str) -> None:
     response = await http.post("/export/cyjs", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
-    [error] = response.json()["errors"]
-    assert message in error["message"] and error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert message in refusal(response, "BAD_USER_INPUT")["message"]
+
+
+async def test_a_view_over_the_bound_is_413_in_the_one_error_shape(http: httpx.AsyncClient) -> None:
+    body = b" " * (MAX_VIEW_BYTES + 1)
+    response = await http.post("/export/cyjs", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert f"at most {MAX_VIEW_BYTES} bytes" in refusal(response, "PAYLOAD_TOO_LARGE")["message"]

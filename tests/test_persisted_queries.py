@@ -8,6 +8,7 @@ document, and the next time the hash alone is answered.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -20,7 +21,7 @@ from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
-from tests.support import run_node_script, running_service
+from tests.support import refusal, run_node_script, running_service
 
 APQ_DIR = PROJECT_ROOT / "tools" / "apq"
 CLUSTER = "cluster:euroregion-beskidy"
@@ -69,9 +70,14 @@ def _extensions(sha256: str) -> dict[str, Any]:
 async def test_an_unknown_hash_over_post_is_not_found(http: httpx.AsyncClient) -> None:
     response = await http.post("/graphql", json={"extensions": _extensions("0" * 64)})
     assert response.status_code == 400
-    error = response.json()["errors"][0]
-    assert error["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    error = refusal(response, "PERSISTED_QUERY_NOT_FOUND")
     assert error["message"] == "PersistedQueryNotFound"
+
+
+async def test_an_unknown_hash_over_get_is_not_found_in_the_same_shape(http: httpx.AsyncClient) -> None:
+    response = await http.get("/graphql", params={"extensions": json.dumps(_extensions("0" * 64))})
+    assert response.status_code == 400
+    assert refusal(response, "PERSISTED_QUERY_NOT_FOUND")["message"] == "PersistedQueryNotFound"
 
 
 async def test_a_document_whose_hash_differs_is_refused(http: httpx.AsyncClient) -> None:

@@ -22,7 +22,7 @@ from websockets.exceptions import ConnectionClosed
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
-from tests.support import running_service
+from tests.support import refusal, running_service
 
 SUBSCRIPTION = "subscription { entityChanged { sequence } }"
 
@@ -81,9 +81,11 @@ async def event_stream(url: str, address: str) -> AsyncIterator[httpx.Response]:
         yield response
 
 
-async def refusal(response: httpx.Response) -> tuple[int, dict[str, Any]]:
-    body = json.loads(await response.aread())
-    return response.status_code, body["errors"][0]
+async def refused_stream(response: httpx.Response) -> tuple[int, dict[str, Any]]:
+    """A refused event stream's status and its error, in the one error shape with Retry-After."""
+    await response.aread()
+    assert response.headers["retry-after"] == "5"
+    return response.status_code, refusal(response, "TOO_MANY_STREAMS")
 
 
 async def test_websockets_past_the_bound_are_closed_with_1013_and_requests_still_answer(
@@ -105,7 +107,7 @@ async def test_websockets_past_the_bound_are_closed_with_1013_and_requests_still
         # The bound is full: plain requests and the readiness probe still answer.
         assert await plain_requests_answer(bounded_url) == [200] * 8
         async with event_stream(bounded_url, "127.0.0.3") as response:
-            status, error = await refusal(response)
+            status, error = await refused_stream(response)
         assert status == 503 and error["extensions"]["code"] == "TOO_MANY_STREAMS", error
         assert error["extensions"]["per"] == "process" and error["extensions"]["limit"] == 6
         # The held ones still work.
@@ -124,7 +126,7 @@ async def test_event_streams_past_the_bound_are_refused_with_a_code(bounded_url:
         assert [s.status_code for s in streams] == [200] * 4
         assert all(s.headers["content-type"].startswith("text/event-stream") for s in streams)
         async with event_stream(bounded_url, "127.0.0.1") as fifth:
-            status, error = await refusal(fifth)
+            status, error = await refused_stream(fifth)
         assert status == 429 and error["extensions"]["code"] == "TOO_MANY_STREAMS", error
         assert error["extensions"]["per"] == "address" and "this client address" in error["message"]
         # WebSockets and event streams share the address's share.

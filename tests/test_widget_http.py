@@ -13,7 +13,7 @@ from clustergraph.location import GraphLocation
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 from clustergraph.web.pages import DIST, embed_snippet, iframe_snippet
-from tests.support import serve
+from tests.support import refusal, serve
 
 ALLOWED = "http://partner.example.org"
 REFUSED = "http://elsewhere.example.org"
@@ -68,7 +68,9 @@ async def test_the_embed_page_may_be_framed_by_allowed_origins_only(partner_serv
         assert "x-frame-options" not in page.headers
         assert 'entity="cluster:euroregion-beskidy&quot;&gt;&lt;script&gt;"' in page.text
         assert '<script src="/widget.js"></script>' in page.text
-        assert (await client.get("/embed")).status_code == 400
+        nameless = await client.get("/embed")
+        assert nameless.status_code == 400
+        assert "name an entity" in refusal(nameless, "BAD_USER_INPUT")["message"]
 
 
 async def test_by_default_no_other_origin_is_allowed(http: httpx.AsyncClient) -> None:
