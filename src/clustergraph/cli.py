@@ -17,6 +17,7 @@ from clustergraph import location as graph_location
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key, list_keys, revoke_key
 from clustergraph.db import Graph, GraphUnavailable
+from clustergraph.errors import OperatorError
 from clustergraph.importer.loader import BatchConflict, ImportReport, load
 from clustergraph.migrations import migrate as apply_migrations
 from clustergraph.neo4j_local import Neo4jLocalError
@@ -44,8 +45,8 @@ def _with_graph(settings: Settings, work: Callable[[Graph], Awaitable[T]]) -> T:
         return asyncio.run(run())
     except GraphUnavailable as error:
         _fail(f"Neo4j does not answer ({error}). Start it with `clustergraph neo4j start`.")
-    except Neo4jLocalError as error:
-        _fail(str(error))
+    except OperatorError as error:  # a changed migration, the managed Neo4j: the message says what to do
+        _fail(error.message())
     raise AssertionError("unreachable")
 
 

@@ -18,12 +18,20 @@ from typing import Any
 
 import orjson
 import pytest
+from graphql import GraphQLError
+from strawberry.types import ExecutionResult
 
 from clustergraph import errors
+from clustergraph.api.http import answer_status
+from clustergraph.api.media import GRAPHQL_RESPONSE, JSON
 from clustergraph.errors import (
     ClusterGraphError,
+    DocumentError,
+    GraphUnavailable,
     MethodNotAllowed,
     NotFound,
+    QueryTimeout,
+    QueryTooComplex,
     RateLimited,
     TooManyStreamsFromAddress,
     WriteConflict,
@@ -167,3 +175,32 @@ def test_an_error_outside_the_tree_is_masked() -> None:
     assert body == {
         "errors": [{"message": "Internal server error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]
     }
+
+
+def _answer(
+    data: dict[str, Any] | None, *errors: Exception, path: list[str] | None = None
+) -> ExecutionResult:
+    located = [GraphQLError(str(e), path=path, original_error=e) for e in errors]
+    return ExecutionResult(data=data, errors=located)
+
+
+@pytest.mark.parametrize(
+    ("result", "media", "status"),
+    [
+        # An error of one field leaves the answer at 200; Neo4j down is the service's state: 503.
+        (_answer({"a": None}, QueryTimeout(), path=["a"]), JSON, 200),
+        (_answer({"a": None}, GraphUnavailable(), path=["a"]), JSON, 503),
+        (_answer({"a": None}, GraphUnavailable(), path=["a"]), GRAPHQL_RESPONSE, 503),
+        # A request that could not run: 400 in the new media type, and in legacy JSON past a bound.
+        (_answer(None, DocumentError("no such field")), JSON, 200),
+        (_answer(None, DocumentError("no such field")), GRAPHQL_RESPONSE, 400),
+        (_answer(None, QueryTooComplex("depth", 30, 12, "the depth")), JSON, 400),
+        # A batch answers 200 unless the service's state failed it.
+        ([_answer(None, QueryTooComplex("depth", 30, 12, "the depth")), _answer({"a": 1})], JSON, 200),
+        ([_answer({"a": 1}), _answer({"a": None}, GraphUnavailable(), path=["a"])], JSON, 503),
+    ],
+)
+def test_the_status_of_a_graphql_answer_comes_from_its_errors_classes(
+    result: ExecutionResult | list[ExecutionResult], media: str, status: int
+) -> None:
+    assert answer_status(result, media) == status
