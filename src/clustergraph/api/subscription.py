@@ -19,9 +19,9 @@ from strawberry.types import Info
 from strawberry.types.graphql import OperationType
 
 from clustergraph.api.context import Context
-from clustergraph.api.permissions import require
+from clustergraph.api.policies import reads_refused
 from clustergraph.api.types import EntityKind, RelationshipType
-from clustergraph.auth.identity import Forbidden, Role, Unauthenticated
+from clustergraph.auth.identity import Forbidden, Unauthenticated
 from clustergraph.client_address import client_address
 from clustergraph.cypher.changelog import LAST_SEQ
 from clustergraph.db import GraphUnavailable, QueryTimeout
@@ -103,12 +103,11 @@ def admit(context: Context, since: int | None) -> Admission:
     """Checks a subscription may start and takes its address's slot; the GraphQL error if not."""
     if since is not None and since < 0:
         raise _error(f"`since` must be 0 or a sequence number received before, not {since}", "BAD_USER_INPUT")
-    try:
-        if not context.settings.public_reads:
-            require(context, Role.READER)
-    except (Unauthenticated, Forbidden) as error:
-        code = "UNAUTHENTICATED" if isinstance(error, Unauthenticated) else "FORBIDDEN"
-        raise _error(str(error), code) from None
+    refused = reads_refused(context)  # the read access policy, as queries meet it
+    if isinstance(refused, Unauthenticated | Forbidden):
+        raise _error(str(refused), refused.code)
+    if refused is not None:
+        raise refused
     address = client_address(context.request.scope)
     addresses: AddressBound = context.request.app.state.live_addresses
     try:
