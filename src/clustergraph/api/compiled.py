@@ -128,7 +128,7 @@ class CompiledReads:
         self, compiled: Compiled, variables: dict[str, Any] | None, context: Context
     ) -> ExecutionResult:
         if compiled.errors:
-            return _refused(compiled.errors[:1] if compiled.document is None else compiled.errors)
+            return _refused(compiled.errors)
         bound, errors = policies.bind_errors(compiled, self.documents, variables, self.settings)
         if errors:
             return _refused(errors)
