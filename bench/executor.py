@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from clustergraph.api.compiled import CompiledReads
-from clustergraph.api.limits import bind_errors
+from clustergraph.api.policies import bind_errors
 from clustergraph.api.schema import build_schema
 from clustergraph.db import Graph
 from clustergraph.location import GraphLocation
@@ -101,7 +101,7 @@ async def time_executors(
 
     async def once() -> Any:
         document = schema.documents.compile(QUERY)
-        bound, errors = bind_errors(document, schema.documents.schema, variables, settings)
+        bound, errors = bind_errors(document, schema.documents, variables, settings)
         assert not errors, errors
         plan = compiled.bind(document, bound)
         assert plan is not None, "the compiled path declined the benchmark's query"

@@ -17,7 +17,6 @@ from clustergraph.db import Graph
 from clustergraph.model import reached_kinds
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
-from clustergraph.translate.plan import field_spec
 from clustergraph.translate.specs import Related
 from tests.support import reset_graph
 
@@ -32,13 +31,14 @@ def _named(type_ref: dict[str, Any]) -> str:
 
 def _declared_connections() -> dict[tuple[str, str], str]:
     """(type, field) -> the kind its relationships always lead to per the data model, or Entity."""
-    schema = build_schema(Settings()).documents.schema
+    documents = build_schema(Settings()).documents
+    schema = documents.schema
     expected = {}
     for cls in ENTITY_TYPES:
         graphql_type = schema.get_type(cls.__name__)
         assert isinstance(graphql_type, GraphQLObjectType)
-        for name, field in graphql_type.fields.items():
-            spec, _ = field_spec(field)
+        for name in graphql_type.fields:
+            spec = documents.fields.graph(cls.__name__, name)
             if isinstance(spec, Related) and not spec.single:
                 kinds = reached_kinds(spec.types, spec.direction, spec.targets)
                 expected[(cls.__name__, name)] = next(iter(kinds)).value if len(kinds) == 1 else "Entity"

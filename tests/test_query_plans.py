@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from clustergraph.api.compiled import CompiledReads
-from clustergraph.api.limits import bind_errors
+from clustergraph.api.policies import bind_errors
 from clustergraph.api.schema import build_schema
 from clustergraph.cypher.lookup import INDEX_MERGED_KEYS
 from clustergraph.db import Graph
@@ -113,7 +113,7 @@ def _cypher(document: str) -> tuple[str, dict[str, Any]]:
     schema = build_schema(settings)
     compiled = schema.documents.compile(document)
     assert compiled.ok, compiled.errors
-    bound, errors = bind_errors(compiled, schema.documents.schema, {}, settings)
+    bound, errors = bind_errors(compiled, schema.documents, {}, settings)
     assert not errors, errors
     plan = CompiledReads(schema.documents, settings).bind(compiled, bound)
     assert plan is not None and plan.roots[0].prepared is not None

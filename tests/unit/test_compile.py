@@ -21,7 +21,10 @@ def test_a_document_is_parsed_and_validated_once() -> None:
             validations.append(1)
 
     schema = build_schema(Settings())
-    cache = DocumentCache(schema._schema, (*schema.documents.rules, Counting), max_tokens=2000)
+    documents = schema.documents
+    cache = DocumentCache(
+        documents.schema, (*documents.rules, Counting), fields=documents.fields, max_tokens=2000
+    )
     first = cache.compile("{ clusters { totalCount } }")
     again = cache.compile("{ clusters { totalCount } }")
     assert first is again and first.ok and len(validations) == 1

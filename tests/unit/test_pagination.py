@@ -7,6 +7,7 @@ import pytest
 from clustergraph.cypher.plan import Page
 from clustergraph.errors import BadUserInput
 from clustergraph.translate.cursors import decode_cursor, encode_cursor, global_id, parse_global_id
+from clustergraph.translate.fields import FieldModel
 from clustergraph.translate.plan import DEFAULT_PAGE_SIZE, Limits, Planner
 from clustergraph.translate.roots import paginated
 from clustergraph.translate.selection import Request
@@ -36,7 +37,7 @@ def test_a_global_id_names_a_kind_and_a_key() -> None:
 
 
 def _planner(max_page_size: int = 100) -> Planner:
-    return Planner(Request(None, {}, {}), Limits(max_page_size=max_page_size))  # type: ignore[arg-type]
+    return Planner(Request(None, {}, {}, FieldModel({})), Limits(max_page_size=max_page_size))  # type: ignore[arg-type]
 
 
 def test_a_page_starts_after_its_cursor_and_defaults_to_twenty() -> None:

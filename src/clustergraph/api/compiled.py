@@ -1,41 +1,49 @@
 """The compiled read path: compile → bind → plan → run → shape, without graphql-core's executor.
 
-For a query whose root fields the translator knows (`translate.roots.PREPARERS`, and
-`__typename`), a request costs a cache lookup of its compiled document, the coercion of
-its variables, a lookup of the plans bound from them, one Cypher query per root field,
-and one walk that shapes the rows (`api/shape.py`). What it does not plan (introspection,
-mutations, `history`, a document or variables with errors) is declined before any Cypher
-runs and answered by graphql-core's executor through Strawberry, which reads the same
-compiled document. Once a root field's Cypher has run, its answer is this path's
-whatever happens: an unknown key, an outage, a null in a non-null field become errors
-with their paths here, never a second run by graphql-core (which would read Neo4j
-again). A test proves both executors give byte-identical answers.
+For a query whose root fields the translator plans (`translate.roots.preparer`, and
+`__typename`) and whose every field the field model can read, a request costs a cache
+lookup of its compiled document, the coercion of its variables, a lookup of the plans
+bound from them, one Cypher query per root field, and one walk that shapes the rows
+(`api/shape.py`). What it does not plan (introspection, mutations, subscriptions,
+`history`, a document naming no operation it can run) is declined before any policy
+runs, as its document says, and answered by graphql-core's executor through Strawberry,
+which reads the same compiled document.
+
+A request it does not decline is this path's whatever happens, and it passes every
+policy here, once (`api/policies.py`): a document past a bound, a value or a cost
+refused, a caller who may not read are answered as graphql-core's path answers them;
+an unknown key, an outage, a null in a non-null field become errors with their paths,
+never a second run by graphql-core (which would read Neo4j again). A test proves both
+executors give byte-identical answers.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import FieldNode, GraphQLError, GraphQLObjectType, OperationType, is_non_null_type, located_error
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    GraphQLObjectType,
+    OperationType,
+    get_named_type,
+    is_non_null_type,
+    located_error,
+)
 from graphql.pyutils import Path
 from strawberry.types import ExecutionResult
 
+from clustergraph.api import policies
 from clustergraph.api.context import Context
 from clustergraph.api.errors import classify
-from clustergraph.api.limits import bind_errors
-from clustergraph.api.permissions import require
-from clustergraph.api.shape import Decline, Errors, FieldError, Shaper, Shapers, careful
-from clustergraph.auth.identity import Role
-from clustergraph.db import query_counter
-from clustergraph.errors import ClusterGraphError
-from clustergraph.observe import record_operation
+from clustergraph.api.shape import Errors, FieldError, Shaper, Shapers, careful, readable
 from clustergraph.settings import Settings
 from clustergraph.translate.bind import request_of, variable_key
 from clustergraph.translate.compile import Compiled, DocumentCache
-from clustergraph.translate.roots import PREPARERS, Prepared, RootField, prepare
+from clustergraph.translate.roots import Prepared, RootField, prepare, preparer
 from clustergraph.translate.selection import collect
 
 log = logging.getLogger(__name__)
@@ -44,10 +52,11 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class _RootPlan:
     key: str
-    prepared: Prepared | None  # None: `__typename`
+    prepared: Prepared | None  # None: `__typename`, or a root field whose arguments are refused
     shape: Shaper
     nodes: tuple[FieldNode, ...] = ()
     non_null: bool = False
+    refused: Exception | None = None  # why its plan could not be made (a bad argument)
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,7 @@ class BoundPlan:
 
 
 class CompiledReads:
-    """Answers the queries it can compile; returns None for the rest."""
+    """Answers the queries it plans; returns None, before any policy runs, for the rest."""
 
     def __init__(self, documents: DocumentCache, settings: Settings) -> None:
         self.documents = documents
@@ -69,57 +78,75 @@ class CompiledReads:
         variables: dict[str, Any] | None,
         context: Context,
     ) -> ExecutionResult | None:
-        answer = await self._answer(query, operation_name, variables, context)
-        if answer is None:
+        compiled = self.documents.compile(query, operation_name) if query else None
+        if compiled is None or not self.plans(compiled):
             # Tests read this line to tell which executor answered.
             log.debug("compiled path declined %s", (operation_name or "an operation")[:100])
+            return None
+        operation = compiled.operation
+        name = operation_name or (operation.name.value if operation and operation.name else None)
+        answer = await self._answer(compiled, variables, context)
+        policies.record(context, name, answer.errors)
         return answer
 
-    async def _answer(
-        self,
-        query: str | None,
-        operation_name: str | None,
-        variables: dict[str, Any] | None,
-        context: Context,
-    ) -> ExecutionResult | None:
-        if not query or len(query.encode("utf-8", "surrogatepass")) > self.settings.max_query_bytes:
-            return None  # refused by Strawberry's path, with its error
-        compiled = self.documents.compile(query, operation_name)
-        operation = compiled.operation
-        if not compiled.ok or operation is None or operation.operation is not OperationType.QUERY:
-            return None
-        bound, errors = bind_errors(compiled, self.documents.schema, variables, self.settings)
-        if errors:
-            return None
-        if not self.settings.public_reads:
-            try:
-                require(context, Role.READER)
-            except ClusterGraphError:
-                return None
-        try:
-            plan = self.bind(compiled, bound)
-            if plan is None:
-                return None
-            data = await self.run(plan, context)
-        except (Decline, ClusterGraphError):
-            return None
-        except Exception:  # anything unforeseen: graphql-core's path masks it as it always does
-            log.debug("compiled path failed", exc_info=True)
-            return None
-        self._record(context, operation_name or (operation.name.value if operation.name else None), data)
-        return data
+    def plans(self, compiled: Compiled) -> bool:
+        """Whether this path answers the document: decided once per document, from it alone.
 
-    def bind(self, compiled: Compiled, variables: dict[str, Any]) -> BoundPlan | None:
+        It answers a document refused by a bound (as graphql-core's path would), and a query
+        whose root fields it plans and whose every field the field model reads."""
+        if compiled.document is None:
+            return True
+        operation = compiled.operation
+        if operation is None or operation.operation is not OperationType.QUERY:
+            return False
+        if compiled.errors:
+            return True
+        found = compiled.memo.get("plans")
+        if found is None:
+            found = compiled.memo["plans"] = self._plannable(compiled)
+        return bool(found)
+
+    def _plannable(self, compiled: Compiled) -> bool:
+        documents = self.documents
+        root = documents.schema.query_type
+        assert root is not None and compiled.operation is not None
+        request = request_of(compiled, documents, {})
+        seen: dict[Hashable, bool] = {}
+        for selected in collect(request, [compiled.operation.selection_set], root, with_meta=True):
+            name = selected.field_name
+            if name == "__typename":
+                continue
+            if preparer(documents.fields, root.name, name) is None:
+                return False
+            named = get_named_type(selected.definition.type)
+            for node in selected.nodes:
+                if node.selection_set is not None and not readable(request, node.selection_set, named, seen):
+                    return False
+        return True
+
+    async def _answer(
+        self, compiled: Compiled, variables: dict[str, Any] | None, context: Context
+    ) -> ExecutionResult:
+        if compiled.errors:
+            return _refused(compiled.errors)
+        bound, errors = policies.bind_errors(compiled, self.documents, variables, self.settings)
+        if errors:
+            return _refused(errors)
+        refusal = policies.read_refusal(context, OperationType.QUERY)
+        if refusal is not None:
+            return _refused([refusal])
+        return await self.run(self.bind(compiled, bound), context)
+
+    def bind(self, compiled: Compiled, variables: dict[str, Any]) -> BoundPlan:
         operation = compiled.operation
         assert operation is not None
         key: Hashable = ("plan", variable_key(compiled, operation, variables))
         return compiled.remember_plan(key, lambda: self._plan(compiled, variables))  # type: ignore[no-any-return]
 
-    def _plan(self, compiled: Compiled, variables: dict[str, Any]) -> BoundPlan | None:
-        schema = self.documents.schema
-        root_type = schema.query_type
+    def _plan(self, compiled: Compiled, variables: dict[str, Any]) -> BoundPlan:
+        root_type = self.documents.schema.query_type
         assert isinstance(root_type, GraphQLObjectType) and compiled.operation is not None
-        request = request_of(compiled, schema, variables)
+        request = request_of(compiled, self.documents, variables)
         shapers = Shapers(request)
         roots = []
         for selected in collect(request, [compiled.operation.selection_set], root_type, with_meta=True):
@@ -127,34 +154,36 @@ class CompiledReads:
                 name = root_type.name
                 roots.append(_RootPlan(selected.response_key, None, lambda _value, _path, name=name: name))  # type: ignore[misc]
                 continue
-            if selected.field_name not in PREPARERS:
-                return None
             field = RootField(request, selected.definition, selected.nodes, selected.arguments, self.settings)
-            shape = shapers.of(
-                selected.definition.type, selected.nodes, f"{root_type.name}.{selected.field_name}"
-            )
-            non_null = is_non_null_type(selected.definition.type)
-            roots.append(
-                _RootPlan(selected.response_key, prepare(field), shape, tuple(selected.nodes), non_null)
-            )
+            nodes, non_null = tuple(selected.nodes), is_non_null_type(selected.definition.type)
+            try:
+                label = f"{root_type.name}.{selected.field_name}"
+                shape = shapers.of(selected.definition.type, selected.nodes, label)
+                roots.append(_RootPlan(selected.response_key, prepare(field), shape, nodes, non_null))
+            except Exception as error:  # a bad argument: the root field's error, as its resolver's would be
+                roots.append(_RootPlan(selected.response_key, None, _nothing, nodes, non_null, error))
         return BoundPlan(tuple(roots))
 
     async def run(self, plan: BoundPlan, context: Context) -> ExecutionResult:
-        queries: list[str] = []
-        token = query_counter.set(queries)
-        data: dict[str, Any] | None = {}
-        errors: list[GraphQLError] = []
-        try:
+        """The plan's answer. Root fields refused while planning report first, as graphql-core's
+        resolvers (run together) would: they fail before any of them has read anything."""
+        refused = [root for root in plan.roots if root.refused is not None]
+        errors = [_located(root, root.refused) for root in refused if root.refused is not None]
+        answered: dict[str, Any] = {}
+        # A non-null root field is null: so is all of `data`.
+        null_reached_data = any(root.non_null for root in refused)
+        with policies.counting() as queries:
             for root in plan.roots:
+                if null_reached_data:
+                    break
+                if root.refused is not None:
+                    answered[root.key] = None
+                    continue
                 shaped, root_errors, null_reached_data = await self._root(root, context)
                 errors.extend(root_errors)
-                if null_reached_data:
-                    data = None  # a non-null root field is null: so is all of `data`
-                    break
-                data[root.key] = shaped  # type: ignore[index]
-        finally:
-            query_counter.reset(token)
-        return ExecutionResult(data=data, errors=errors or None, extensions={"cypherQueries": len(queries)})
+                answered[root.key] = shaped
+        data = None if null_reached_data else answered
+        return ExecutionResult(data=data, errors=errors or None, extensions=policies.query_count(queries))
 
     async def _root(self, root: _RootPlan, context: Context) -> tuple[Any, list[GraphQLError], bool]:
         """A root field's answer from its one Cypher query, its errors, and whether its null reaches `data`.
@@ -169,15 +198,24 @@ class CompiledReads:
                 value = root.prepared.finish(rows)
             shaped, field_errors, null_reached_data = _shaped(root, value)
             return shaped, [classify(e) for e in field_errors], null_reached_data
-        except Exception as error:  # classify gives ours their code and masks the rest (logged)
-            located = located_error(error, list(root.nodes), Path(None, root.key, None).as_list())
-            return None, [classify(located)], root.non_null
+        except Exception as error:
+            return None, [_located(root, error)], root.non_null
 
-    def _record(self, context: Context, operation_name: str | None, result: ExecutionResult) -> None:
-        # What OperationRecord leaves for the request log and metrics on the executor's path.
-        errors = result.errors or []
-        outcome = str((errors[0].extensions or {}).get("code")) if errors else "ok"
-        record_operation(context.request.scope, operation_name, outcome, len(errors))
+
+def _nothing(_value: Any, _path: Any) -> None:
+    return None
+
+
+def _located(root: _RootPlan, error: Exception) -> GraphQLError:
+    # classify gives ours their code and masks the rest (logged)
+    return classify(located_error(error, list(root.nodes), Path(None, root.key, None).as_list()))
+
+
+def _refused(errors: Sequence[GraphQLError]) -> ExecutionResult:
+    """A request refused before it ran, as graphql-core's path answers it (nothing was read)."""
+    return ExecutionResult(
+        data=None, errors=[classify(e) for e in errors], extensions=policies.query_count(())
+    )
 
 
 def _shaped(root: _RootPlan, value: Any) -> tuple[Any, Errors, bool]:

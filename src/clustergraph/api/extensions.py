@@ -1,47 +1,15 @@
-"""Cross-cutting behaviour of the schema, kept out of resolvers."""
+"""Cross-cutting behaviour of the schema, kept out of resolvers (the request policies: `api/policies.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from clustergraph import graph_version
-from clustergraph.db import current_bookmarks, query_counter
-from clustergraph.observe import record_operation
-
-
-class OperationRecord(SchemaExtension):
-    """Leaves each operation's name and outcome where the request log and metrics find them."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        context = self.execution_context.context
-        request = getattr(context, "request", None)
-        if request is None:
-            return
-        result = self.execution_context.result
-        errors = (result.errors if result is not None else None) or []
-        codes = [str((e.extensions or {}).get("code")) for e in errors]
-        outcome = codes[0] if codes else "ok"
-        record_operation(request.scope, self.execution_context.operation_name, outcome, len(errors))
-
-
-class CypherQueryCount(SchemaExtension):
-    """Reports how many Cypher queries a request cost, as `extensions.cypherQueries`."""
-
-    def on_execute(self) -> Iterator[None]:
-        self._queries: list[str] = []
-        token = query_counter.set(self._queries)
-        try:
-            yield
-        finally:
-            query_counter.reset(token)
-
-    def get_results(self) -> dict[str, Any]:
-        return {"cypherQueries": len(getattr(self, "_queries", []))}
+from clustergraph.db import current_bookmarks
 
 
 class BumpGraphVersionAfterMutations(SchemaExtension):

@@ -6,12 +6,12 @@ A document past one is refused with `extensions.code` = QUERY_TOO_COMPLEX and
 
 The validation rules are classes built once from the settings (`limit_rules`), so a
 document validates once and its outcome is cached with it (`translate/compile.py`);
-the `CompiledDocuments` extension gives graphql-core's executor that cached document.
+`api/policies.py` runs these bounds, and the cost, on every path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from graphql import (
@@ -30,32 +30,17 @@ from graphql import (
     specified_rules,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import SchemaExtension
 
 from clustergraph.errors import BAD_USER_INPUT, VALIDATION_FAILED, QueryTooComplex, to_graphql_error
 from clustergraph.settings import Settings
-from clustergraph.translate.bind import check_cost, coerce_variables, request_of
-from clustergraph.translate.compile import Compiled, DocumentCache
+from clustergraph.translate.bind import coerce_variables, request_of
+from clustergraph.translate.compile import DocumentCache
 from clustergraph.translate.cost import CostRules, operation_cost
+from clustergraph.translate.fields import FieldModel
 
 
 def too_complex(bound: str, value: int, limit: int, what: str) -> GraphQLError:
     return to_graphql_error(QueryTooComplex(bound, value, limit, what))
-
-
-class QuerySizeLimiter(SchemaExtension):
-    """Refuses a document longer than `max_bytes` (UTF-8) before it is parsed."""
-
-    def __init__(self, *, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-
-    def on_parse(self) -> Iterator[None]:
-        query = self.execution_context.query or ""
-        size = len(query.encode("utf-8", "surrogatepass"))
-        if size > self.max_bytes:
-            # Raised before the parser runs; Strawberry returns it as the only error.
-            raise too_complex("bytes", size, self.max_bytes, "the document's size in bytes")
-        yield
 
 
 def _fields(
@@ -179,55 +164,14 @@ def cost_rules(settings: Settings) -> CostRules:
     )
 
 
-def document_cache(schema: GraphQLSchema, settings: Settings) -> DocumentCache:
-    return DocumentCache(schema, limit_rules(settings), max_tokens=settings.max_query_tokens)
-
-
-def bind_errors(
-    compiled: Compiled, schema: GraphQLSchema, raw: dict[str, Any] | None, settings: Settings
-) -> tuple[dict[str, Any], list[GraphQLError]]:
-    """The bound variables of a valid document, or the errors that refuse it (bad values, cost)."""
-    operation = compiled.operation
-    if operation is None:
-        return {}, []  # no operation to run: graphql-core's executor says why
-    variables = coerce_variables(schema, operation, raw)
-    if isinstance(variables, list):
-        return {}, variables
-    try:
-        check_cost(compiled, schema, variables, cost_rules(settings), settings.max_query_cost)
-    except QueryTooComplex as error:
-        return variables, [to_graphql_error(error)]
-    return variables, []
-
-
-class CompiledDocuments(SchemaExtension):
-    """graphql-core's executor takes its parsed, validated document from the compile cache,
-    and has the cost checked once the variables are bound."""
-
-    def __init__(self, cache: Callable[[], DocumentCache], settings: Settings) -> None:
-        self.cache = cache
-        self.settings = settings
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.query:
-            compiled = self.cache().compile(context.query, context.operation_name)
-            if compiled.document is None:
-                raise compiled.errors[0]
-            context.graphql_document = compiled.document
-            self.compiled = compiled
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        compiled: Compiled | None = getattr(self, "compiled", None)
-        if compiled is not None:
-            errors = list(compiled.errors)
-            if not errors:
-                schema = self.cache().schema
-                _variables, errors = bind_errors(compiled, schema, context.variables, self.settings)
-            context.pre_execution_errors = errors
-        yield
+def document_cache(schema: GraphQLSchema, fields: FieldModel, settings: Settings) -> DocumentCache:
+    return DocumentCache(
+        schema,
+        limit_rules(settings),
+        fields=fields,
+        max_bytes=settings.max_query_bytes,
+        max_tokens=settings.max_query_tokens,
+    )
 
 
 def query_cost(text: str, variables: dict[str, Any] | None = None, settings: Settings | None = None) -> int:
@@ -242,5 +186,5 @@ def query_cost(text: str, variables: dict[str, Any] | None = None, settings: Set
     assert not isinstance(bound, list), bound
     root = schema._schema.get_root_type(compiled.operation.operation)
     assert root is not None
-    request = request_of(compiled, schema._schema, bound)
+    request = request_of(compiled, schema.documents, bound)
     return operation_cost(request, root, compiled.operation.selection_set, cost_rules(settings))

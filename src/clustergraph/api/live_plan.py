@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLObjectType, OperationType
 
-from clustergraph.api.limits import bind_errors
+from clustergraph.api.policies import bind_errors
 from clustergraph.api.shape import Decline, FieldError, Shaper, Shapers
 from clustergraph.api.subscription import live_change
 from clustergraph.errors import INTERNAL_MESSAGE, ClusterGraphError, to_graphql_error
@@ -76,24 +76,23 @@ def live_plan(
     variables: dict[str, Any] | None,
 ) -> LivePlan | None:
     """The plan of a valid subscription of one live root field, or None (graphql-core's path then)."""
-    if not query or len(query.encode("utf-8", "surrogatepass")) > settings.max_query_bytes:
+    if not query:
         return None
     compiled = documents.compile(query, operation_name)
     operation = compiled.operation
     if not compiled.ok or operation is None or operation.operation is not OperationType.SUBSCRIPTION:
         return None
-    schema = documents.schema
-    bound, errors = bind_errors(compiled, schema, variables, settings)
+    bound, errors = bind_errors(compiled, documents, variables, settings)
     if errors:
         return None
     key: Hashable = ("live", variable_key(compiled, operation.selection_set, bound))
-    return compiled.remember_plan(key, lambda: _plan(compiled, schema, bound))  # type: ignore[no-any-return]
+    return compiled.remember_plan(key, lambda: _plan(compiled, documents, bound))  # type: ignore[no-any-return]
 
 
-def _plan(compiled: Any, schema: Any, bound: dict[str, Any]) -> LivePlan | None:
-    root = schema.subscription_type
+def _plan(compiled: Any, documents: DocumentCache, bound: dict[str, Any]) -> LivePlan | None:
+    root = documents.schema.subscription_type
     assert isinstance(root, GraphQLObjectType) and compiled.operation is not None
-    request = request_of(compiled, schema, bound)
+    request = request_of(compiled, documents, bound)
     selected = collect(request, [compiled.operation.selection_set], root, with_meta=True)
     if len(selected) != 1 or selected[0].field_name not in LIVE_FIELDS:
         return None

@@ -36,7 +36,7 @@ from clustergraph.observe import record_operation
 
 log = logging.getLogger(__name__)
 
-# What graphql-core's path adds to every result (`CypherQueryCount`): a live event costs no query.
+# What the query count (`api/policies.py`) adds to every result: a live event costs no query.
 _EXTENSIONS = b',"extensions":{"cypherQueries":0}}'
 
 
@@ -220,7 +220,7 @@ class LiveTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         release(context, subscriber.admission)
         if context.live_connection is not None:
             context.live_connection.ended()
-        # What OperationRecord leaves on graphql-core's path, for the request log and metrics.
+        # The operation record (`api/policies.py`) of a subscription, once it ends.
         record_operation(context.request.scope, subscriber.plan.name, outcome, 0 if outcome == "ok" else 1)
 
 

@@ -1,15 +1,12 @@
-"""Who may run which field: a permission class per role for mutations, an extension for reads.
+"""Who may run which field: a permission class per role for mutations (reads: `api/policies.py`).
 
 A refused field never reaches its resolver, so nothing is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from graphql import OperationType
-from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
@@ -46,17 +43,3 @@ class IsEditor(_RoleNeeded):
 
 class IsAdmin(_RoleNeeded):
     role = Role.ADMIN
-
-
-class ReadAccess(SchemaExtension):
-    """When reads are not public, every root query field needs at least a reader."""
-
-    def resolve(self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
-        context: Context = info.context
-        if (
-            info.path.prev is None
-            and info.operation.operation == OperationType.QUERY
-            and not context.settings.public_reads
-        ):
-            require(context, Role.READER)
-        return _next(root, info, *args, **kwargs)

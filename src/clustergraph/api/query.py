@@ -37,10 +37,14 @@ from clustergraph.api.types import (
     Row,
     Sector,
     Source,
+    graph,
 )
 from clustergraph.model import Kind
+from clustergraph.translate.bind import request_of
+from clustergraph.translate.compile import DocumentCache
 from clustergraph.translate.roots import RootField, prepare
-from clustergraph.translate.selection import arguments_of, request_of
+from clustergraph.translate.selection import collect
+from clustergraph.translate.specs import EntityList
 
 
 @strawberry.input(description="Filters of the entity lists; each narrows the list.")
@@ -76,12 +80,20 @@ docs.describe_values(
 
 
 def root_field(info: Info[Context, None]) -> RootField:
-    """What the translator needs of a root field, read from graphql-core's resolve info."""
-    raw = info._raw_info
-    request = request_of(raw)
-    definition = raw.parent_type.fields[raw.field_name]
-    arguments = arguments_of(definition, raw.field_nodes[0], request.variables)
-    return RootField(request, definition, list(raw.field_nodes), arguments, info.context.settings)
+    """What the translator needs of a root field: its selection in the compiled document
+    (the walk the compiled path makes), found by the response key being resolved."""
+    documents: DocumentCache = info.schema.documents  # type: ignore[attr-defined]
+    compiled = documents.compile(info.query or "")  # the fragments of the document executed
+    request = request_of(compiled, documents, dict(info.variable_values or {}))
+    root_type = documents.schema.get_root_type(info.operation.operation)  # mutations answer entities too
+    assert root_type is not None
+    key = info.path.key
+    for selected in collect(request, [info.operation.selection_set], root_type):
+        if selected.response_key == key:
+            return RootField(
+                request, selected.definition, selected.nodes, selected.arguments, info.context.settings
+            )
+    raise LookupError(f"no root field {key!r} in the operation")
 
 
 async def resolve_root(info: Info[Context, None]) -> Any:
@@ -90,7 +102,10 @@ async def resolve_root(info: Info[Context, None]) -> Any:
     return prepared.finish(rows)
 
 
-def _list_field(kind: Kind, description: str) -> Any:
+def _list_field(entity: type, description: str) -> Any:
+    """A root list of the entities of one type: its GraphQL type and its `graph` spec (which
+    kind the planner reads) both follow from `entity`."""
+
     async def resolve(
         info: Info[Context, None],
         filter: Annotated[
@@ -106,9 +121,15 @@ def _list_field(kind: Kind, description: str) -> Any:
         return await resolve_root(info)  # type: ignore[no-any-return]
 
     return strawberry.field(
-        resolver=resolve, description=f"{description} One page, filtered by `filter`, in `orderBy` order."
+        resolver=resolve,
+        description=f"{description} One page, filtered by `filter`, in `orderBy` order.",
+        metadata=graph(EntityList(Kind(entity.__name__))),
+        graphql_type=ListConnection[entity],  # type: ignore[valid-type]
     )
 
+
+# The annotation of a root list: its type is the page of its entities (`_list_field`).
+EntityPage = Any
 
 Key = Annotated[str, strawberry.argument(description=docs.KEY)]
 Countries = Annotated[list[str] | None, strawberry.argument(description=docs.COUNTRY_CODES)]
@@ -176,18 +197,18 @@ class Query:
     ) -> SearchConnection:
         return await resolve_root(info)  # type: ignore[no-any-return]
 
-    clusters: ListConnection[Cluster] = _list_field(Kind.CLUSTER, "Clusters.")
-    meta_clusters: ListConnection[MetaCluster] = _list_field(Kind.META_CLUSTER, "Meta-clusters.")
-    organisations: ListConnection[Organisation] = _list_field(Kind.ORGANISATION, "Organisations.")
-    people: ListConnection[Person] = _list_field(Kind.PERSON, "People.")
-    sectors: ListConnection[Sector] = _list_field(Kind.SECTOR, "Sectors.")
-    projects: ListConnection[Project] = _list_field(Kind.PROJECT, "Projects.")
-    programmes: ListConnection[Programme] = _list_field(Kind.PROGRAMME, "Funding programmes.")
-    events: ListConnection[Event] = _list_field(Kind.EVENT, "Events.")
-    countries: ListConnection[Country] = _list_field(Kind.COUNTRY, "Countries.")
-    regions: ListConnection[Region] = _list_field(Kind.REGION, "NUTS regions.")
-    cities: ListConnection[City] = _list_field(Kind.CITY, "Cities.")
-    sources: ListConnection[Source] = _list_field(Kind.SOURCE, "Sources of facts.")
+    clusters: EntityPage = _list_field(Cluster, "Clusters.")
+    meta_clusters: EntityPage = _list_field(MetaCluster, "Meta-clusters.")
+    organisations: EntityPage = _list_field(Organisation, "Organisations.")
+    people: EntityPage = _list_field(Person, "People.")
+    sectors: EntityPage = _list_field(Sector, "Sectors.")
+    projects: EntityPage = _list_field(Project, "Projects.")
+    programmes: EntityPage = _list_field(Programme, "Funding programmes.")
+    events: EntityPage = _list_field(Event, "Events.")
+    countries: EntityPage = _list_field(Country, "Countries.")
+    regions: EntityPage = _list_field(Region, "NUTS regions.")
+    cities: EntityPage = _list_field(City, "Cities.")
+    sources: EntityPage = _list_field(Source, "Sources of facts.")
 
     @strawberry.field(description="The subgraph within `depth` hops of an entity (provenance left out).")
     async def neighbourhood(

@@ -15,6 +15,7 @@ from clustergraph.api.types import (
     Source,
     graph,
     internal,
+    reading,
     stored,
 )
 from clustergraph.translate.specs import Derived, Sources
@@ -81,13 +82,13 @@ class Neighbourhood:
     truncated: bool = internal("truncated", description="True when `limit` left out entities within `depth`.")
 
 
-def _border_crossings(root: strawberry.Parent[Row]) -> int:
+def _border_crossings(row: Row, _key: str) -> int:
     # Cypher folded consecutive repeats of a country into one.
-    return max(len(root["#countries"]) - 1, 0)
+    return max(len(row["#countries"]) - 1, 0)
 
 
-def _crosses_border(root: strawberry.Parent[Row]) -> bool:
-    return len(root["#countries"]) > 1
+def _crosses_border(row: Row, _key: str) -> bool:
+    return len(row["#countries"]) > 1
 
 
 @strawberry.type(description="A chain of cooperation relationships from one entity to another.")
@@ -100,13 +101,13 @@ class CooperationPath:
         description="The countries the path passes through, in order: the `countryCode` of each node that has "
         "one, with consecutive repeats folded into one.",
     )
-    crosses_border: bool = strawberry.field(
-        resolver=_crosses_border,
+    crosses_border: bool = reading(
+        _crosses_border,
         metadata=graph(Derived()),
         description="True when `countries` names more than one country.",
     )
-    border_crossings: int = strawberry.field(
-        resolver=_border_crossings,
+    border_crossings: int = reading(
+        _border_crossings,
         metadata=graph(Derived()),
         description="How often the path moves from one country to another.",
     )

@@ -10,12 +10,13 @@ from strawberry.schema.config import StrawberryConfig
 
 from clustergraph.api import docs
 from clustergraph.api.errors import ErrorCodes
-from clustergraph.api.extensions import BumpGraphVersionAfterMutations, CypherQueryCount, OperationRecord
+from clustergraph.api.extensions import BumpGraphVersionAfterMutations
+from clustergraph.api.field_model import field_model
 from clustergraph.api.history import HistoryQuery
 from clustergraph.api.ingest import IngestMutation, IngestQuery
-from clustergraph.api.limits import CompiledDocuments, QuerySizeLimiter, document_cache
+from clustergraph.api.limits import document_cache
 from clustergraph.api.mutation import Mutation
-from clustergraph.api.permissions import ReadAccess
+from clustergraph.api.policies import CompiledDocuments, OperationRecord, QueryCount, ReadAccess
 from clustergraph.api.query import Query
 from clustergraph.api.subscription import LiveQuery, Subscription, WakeLiveFeed
 from clustergraph.api.types import ENTITY_TYPES
@@ -62,19 +63,19 @@ def build_schema(settings: Settings | None = None) -> ClusterSchema:
             batching_config={"max_operations": settings.max_batch_operations},
         ),
         extensions=[
+            # The request policies (api/policies.py), in their order: the bounds (once per
+            # document), the variables and the cost, then read access.
             OperationRecord,
             ErrorCodes,
-            ReadAccess,
-            # Cheapest first: size before parsing; then tokens, depth, aliases (compiled once
-            # per document) and the cost (with the request's variables).
-            lambda: QuerySizeLimiter(max_bytes=settings.max_query_bytes),
             lambda: CompiledDocuments(lambda: schema.documents, settings),
-            CypherQueryCount,
+            ReadAccess,
+            QueryCount,
             BumpGraphVersionAfterMutations,
             WakeLiveFeed,
         ],
     )
-    schema.documents = document_cache(schema._schema, settings)
+    graphql_schema = schema._schema
+    schema.documents = document_cache(graphql_schema, field_model(schema, graphql_schema), settings)
     return schema
 
 

@@ -7,8 +7,9 @@ relationship's type and direction), and scalars and enums coerced by their own t
 A shaper is built once per selection (the same walker as the planner,
 `translate.selection.collect`) and run for every request that binds the same plan.
 
-A selection holding a field the walk cannot read without graphql-core (a resolver it
-does not know) raises `Decline` while its shaper is built, before any Cypher runs: that
+How each field is read from its parent's row is the field model's (`translate/fields.py`,
+what the type definitions declare). A selection holding a field the model gives no
+reading of raises `Decline` while its shaper is built, before any Cypher runs: that
 request goes to graphql-core's executor. What goes wrong in the data itself (a null in a
 non-null field, a value a scalar refuses) raises `FieldError` while shaping. The first
 walk keeps no paths (nothing to pay for on the way of an answer without errors); when
@@ -20,20 +21,24 @@ says, each error kept with its path and locations.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
-from typing import Any, TypeAlias, cast
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any, TypeAlias
 
 from graphql import (
     FieldNode,
+    FragmentSpreadNode,
     GraphQLBoolean,
     GraphQLError,
-    GraphQLField,
     GraphQLID,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLString,
+    InlineFragmentNode,
+    SelectionSetNode,
     Undefined,
+    get_named_type,
     is_abstract_type,
     is_enum_type,
     is_leaf_type,
@@ -43,14 +48,10 @@ from graphql import (
     located_error,
 )
 from graphql.pyutils import inspect
-from strawberry.types.field import StrawberryField
 
-from clustergraph.api import types
-from clustergraph.translate.roots import paginated
+from clustergraph.translate.fields import Reader
 from clustergraph.translate.selection import Request, collect
 
-# How a field's value is read from its parent's row: (row, response key) -> value.
-Reader = Callable[[Any, str], Any]
 # Where a value sits in the answer: None on the first walk, which keeps no paths.
 Path: TypeAlias = tuple[str | int, ...] | None
 # How a field's value becomes its part of the answer: (value, its path) -> shaped value.
@@ -59,6 +60,55 @@ Shaper = Callable[[Any, Path], Any]
 
 class Decline(Exception):
     """The selection holds a field only graphql-core's executor can resolve (raised while building)."""
+
+
+def readable(
+    request: Request, selection_set: SelectionSetNode, parent: GraphQLNamedType, seen: dict[Hashable, bool]
+) -> bool:
+    """Whether every field below `selection_set` is one the field model can read (decided per
+    document, before its variables are bound: each fragment counts, whatever its directives).
+
+    `seen` remembers the answer per selection set and type, so a selection under an
+    interface is looked at once however many types implement it."""
+    key = (id(selection_set), parent.name)
+    if key not in seen:
+        seen[key] = _readable(request, selection_set, parent, seen)
+    return seen[key]
+
+
+def _readable(
+    request: Request, selection_set: SelectionSetNode, parent: GraphQLNamedType, seen: dict[Hashable, bool]
+) -> bool:
+    schema = request.schema
+    possible = schema.get_possible_types(parent) if is_abstract_type(parent) else [parent]
+    for node in _field_nodes(request, selection_set, set()):
+        name = node.name.value
+        if name == "__typename":
+            continue
+        if name.startswith("__"):
+            return False
+        for runtime in possible:
+            field = runtime.fields.get(name)  # type: ignore[attr-defined]
+            if field is None:
+                continue  # in a fragment on another type
+            if request.fields.reader(runtime.name, name) is None:
+                return False
+            below = node.selection_set
+            if below is not None and not readable(request, below, get_named_type(field.type), seen):
+                return False
+    return True
+
+
+def _field_nodes(request: Request, selection_set: SelectionSetNode, spread: set[str]) -> Iterator[FieldNode]:
+    for node in selection_set.selections:
+        if isinstance(node, FieldNode):
+            yield node
+        elif isinstance(node, InlineFragmentNode):
+            yield from _field_nodes(request, node.selection_set, spread)
+        elif isinstance(node, FragmentSpreadNode) and node.name.value not in spread:
+            spread.add(node.name.value)
+            fragment = request.fragments[node.name.value]
+            yield from _field_nodes(request, fragment.selection_set, spread)
 
 
 class FieldError(Exception):
@@ -108,58 +158,6 @@ def _stopped(error: FieldError, path: Path, non_null: bool) -> None:
     if path is None or non_null:
         raise error
     _sink.get().keep(error)
-
-
-# Rows are the maps Cypher returned (anything else fails as an internal error of the root field).
-def _by_response_key(row: Any, key: str) -> Any:
-    return row.get(key)
-
-
-def _localized_names(row: Any, key: str) -> Any:
-    return types.localized(row.get(key))
-
-
-def _connection(row: Any, key: str) -> Any:
-    return paginated(row.get(key))
-
-
-# Resolvers that take the resolve info only to learn the response key: the same reading
-# without it. Resolvers that take nothing but the parent are called as they are.
-_KEYED_RESOLVERS: dict[Callable[..., Any], Reader] = {
-    types.by_response_key: _by_response_key,
-    types.connection_field: _connection,
-    types.typed_relationships: _connection,
-    types.claims_field: _by_response_key,
-    types.localized_names: _localized_names,
-}
-
-
-def reader_of(field: GraphQLField) -> Reader | None:
-    """How to read this field from a row without graphql-core, or None when only it can."""
-    definition = (field.extensions or {}).get("strawberry-definition")
-    if not isinstance(definition, StrawberryField) or definition.extensions or definition.permission_classes:
-        return None
-    resolver = definition.base_resolver
-    if resolver is None:
-        default = definition.default_resolver
-        python_name = definition.python_name
-        return lambda row, _key: default(row, python_name)
-    wrapped = cast(Callable[..., Any], resolver.wrapped_func)
-    keyed = _KEYED_RESOLVERS.get(wrapped)
-    if keyed is not None:
-        return keyed
-    # A plain function of its parent (`lambda root: root["#kind"]`), with no arguments,
-    # no info, and nothing to await.
-    parent = resolver.root_parameter or resolver.parent_parameter
-    if (
-        parent is not None
-        and resolver.info_parameter is None
-        and resolver.self_parameter is None
-        and not resolver.arguments
-        and not resolver.is_async
-    ):
-        return lambda row, _key: wrapped(row)
-    return None
 
 
 # Values these scalars pass through unchanged (what their coercion returns too), checked
@@ -213,7 +211,6 @@ class Shapers:
     def __init__(self, request: Request) -> None:
         self.request = request
         self.objects: dict[tuple[str, tuple[int, ...]], Shaper] = {}
-        self.readers: dict[int, Reader | None] = {}
 
     def of(self, return_type: GraphQLOutputType, nodes: list[FieldNode], label: str) -> Shaper:
         """The shaper of a value of `return_type`, for the field `label` (`Type.field`) asked by `nodes`.
@@ -287,11 +284,6 @@ class Shapers:
             built = self.objects[key] = self._build(object_type, nodes)
         return built
 
-    def reader(self, field: GraphQLField) -> Reader | None:
-        if id(field) not in self.readers:
-            self.readers[id(field)] = reader_of(field)
-        return self.readers[id(field)]
-
     def _build(self, object_type: GraphQLObjectType, nodes: list[FieldNode]) -> Shaper:
         sets = [n.selection_set for n in nodes if n.selection_set is not None]
         plan: list[tuple[str, Reader, Shaper, bool]] = []
@@ -300,7 +292,7 @@ class Shapers:
                 name = object_type.name
                 plan.append((selected.response_key, lambda _row, _key, name=name: name, _identity, True))  # type: ignore[misc]
                 continue
-            reader = self.reader(selected.definition)
+            reader = self.request.fields.reader(object_type.name, selected.field_name)
             if reader is None or selected.field_name.startswith("__"):
                 raise Decline
             label = f"{object_type.name}.{selected.field_name}"

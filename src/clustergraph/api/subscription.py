@@ -19,20 +19,17 @@ from strawberry.types import Info
 from strawberry.types.graphql import OperationType
 
 from clustergraph.api.context import Context
-from clustergraph.api.permissions import require
+from clustergraph.api.policies import reads_refused
 from clustergraph.api.types import EntityKind, RelationshipType
-from clustergraph.auth.identity import Role
 from clustergraph.client_address import client_address
 from clustergraph.cypher.changelog import LAST_SEQ
 from clustergraph.errors import (
     BadUserInput,
+    ClusterGraphError,
     FeedUnavailable,
-    Forbidden,
     GraphUnavailable,
     QueryTimeout,
     SlowConsumer,
-    TooManySubscriptions,
-    Unauthenticated,
     to_graphql_error,
 )
 from clustergraph.live.bounds import SLOW_CONSUMER, AddressBound
@@ -107,12 +104,13 @@ def admit(context: Context, since: int | None) -> Admission:
     try:
         if since is not None and since < 0:
             raise BadUserInput(f"`since` must be 0 or a sequence number received before, not {since}")
-        if not context.settings.public_reads:
-            require(context, Role.READER)
+        refused = reads_refused(context)  # the read access policy, as queries meet it
+        if refused is not None:
+            raise refused
         address = client_address(context.request.scope)
         addresses: AddressBound = context.request.app.state.live_addresses
         addresses.acquire(address)
-    except (BadUserInput, Unauthenticated, Forbidden, TooManySubscriptions) as error:
+    except ClusterGraphError as error:  # a bad `since`, a refused reader, a full address bound
         raise to_graphql_error(error) from None
     # Who wrote a change is shown as in `history`: to callers with a credential only.
     return Admission(named=context.identity is not None, address=address)

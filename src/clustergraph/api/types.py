@@ -18,6 +18,7 @@ from strawberry.types.base import get_object_definition
 from clustergraph.api import docs
 from clustergraph.model import REL_TYPES, Direction, Kind, reached_kinds
 from clustergraph.translate.cursors import global_id
+from clustergraph.translate.fields import Reader
 from clustergraph.translate.roots import paginated
 from clustergraph.translate.specs import (
     AnyRelated,
@@ -59,22 +60,45 @@ def graph(spec: GraphSpec) -> dict[str, GraphSpec]:
     return {"graph": spec}
 
 
-# -- generic resolvers ------------------------------------------------------------------
+# -- how fields are read ------------------------------------------------------------------
+# Each field declares in its metadata how its value is read from its parent's row (`read`):
+# the field model (`translate/fields.py`) gives it to the shaper, and the field's resolver
+# reads with it too, so graphql-core's executor and the compiled path read alike.
 
 
-def by_response_key(root: strawberry.Parent[Row], info: Info) -> Any:
-    return root.get(str(info.path.key))
+def by_key(row: Row, key: str) -> Any:
+    return row.get(key)
+
+
+def _resolving(read: Reader) -> Any:
+    def resolve(root: strawberry.Parent[Row], info: Info) -> Any:
+        return read(root, str(info.path.key))
+
+    return resolve
+
+
+def reading(read: Reader, *, resolver: Any = None, **options: Any) -> Any:
+    """A field whose value `read` takes from its parent's row (`resolver`: one that declares arguments)."""
+    metadata = {**options.pop("metadata", {}), "read": read}
+    return strawberry.field(resolver=resolver or _resolving(read), metadata=metadata, **options)
 
 
 def stored(**options: Any) -> Any:
     """A field whose value the root field's Cypher stored under the field's response key."""
-    return strawberry.field(resolver=by_response_key, **options)
+    return reading(by_key, **options)
 
 
 def internal(under: str, **options: Any) -> Any:
-    """A field read from what every answer of its type carries under `__<under>`."""
+    """A field read from what every answer of its type carries under `#<under>`."""
     key = f"#{under}"
-    return strawberry.field(resolver=lambda root: root[key], metadata=graph(Derived()), **options)  # type: ignore[misc]
+    return reading(lambda row, _key: row[key], metadata=graph(Derived()), **options)
+
+
+def page(row: Row, key: str) -> Any:
+    return paginated(row.get(key))
+
+
+# Resolvers that declare the arguments of their field (for the schema; the planner reads them).
 
 
 def connection_field(
@@ -83,7 +107,7 @@ def connection_field(
     first: docs.First = None,
     after: docs.After = None,
 ) -> Any:
-    return paginated(root.get(str(info.path.key)))
+    return page(root, str(info.path.key))
 
 
 def typed_relationships(
@@ -103,7 +127,7 @@ def typed_relationships(
     first: docs.First = None,
     after: docs.After = None,
 ) -> Any:
-    return paginated(root.get(str(info.path.key)))
+    return page(root, str(info.path.key))
 
 
 def claims_field(
@@ -117,14 +141,15 @@ def claims_field(
         ),
     ] = False,
 ) -> Any:
-    return root.get(str(info.path.key))
+    return by_key(root, str(info.path.key))
 
 
 def related(*types: str, direction: Direction, targets: tuple[Kind, ...] = (), description: str) -> Any:
     """A connection over `types`; typed by its one kind where the data model allows only one at the end."""
     kinds = reached_kinds(types, direction, targets)
     typed = _typed_connection(next(iter(kinds))) if len(kinds) == 1 else None
-    return strawberry.field(
+    return reading(
+        page,
         resolver=connection_field,
         description=description,
         metadata=graph(Related(types, direction, targets)),
@@ -175,10 +200,10 @@ class PageInfo:
 
 @strawberry.interface(description="An object with a global id (Relay).")
 class Node:
-    id: strawberry.ID = strawberry.field(  # type: ignore[assignment]
+    id: strawberry.ID = reading(  # type: ignore[assignment]
+        lambda row, _key: global_id(row["#kind"], row["#key"]),
         description="Global id; `node(id:)` fetches it.",
         metadata=graph(Derived()),
-        resolver=lambda root: global_id(root["#kind"], root["#key"]),  # type: ignore[misc]
     )
 
     @classmethod
@@ -195,20 +220,20 @@ def localized(stored_names: list[str] | None) -> list[LocalizedName]:
     return names
 
 
-def localized_names(root: strawberry.Parent[Row], info: Info) -> list[LocalizedName]:
-    return localized(root.get(str(info.path.key)))
+def _localized_names(row: Row, key: str) -> list[LocalizedName]:
+    return localized(row.get(key))
 
 
-def _kind(root: strawberry.Parent[Row]) -> Kind:
-    return Kind(root["#kind"])
+def _kind(row: Row, _key: str) -> Kind:
+    return Kind(row["#kind"])
 
 
 @strawberry.interface(description="Anything the graph holds facts about.")
 class Entity(Node):
     key: str = stored(description="Stable key, such as `cluster:euroregion-beskidy`.")
     name: str = stored(description="The name in its original language.")
-    names: list[LocalizedName] = strawberry.field(
-        resolver=localized_names,
+    names: list[LocalizedName] = reading(
+        _localized_names,
         description="The name in each language a source gives.",
         metadata=graph(Property("names", True)),
     )
@@ -216,8 +241,8 @@ class Entity(Node):
         description="Other names: acronyms, spellings, names of duplicates merged into it.",
         metadata=graph(Property("aliases", True)),
     )
-    kind: EntityKind = strawberry.field(  # type: ignore[valid-type]
-        resolver=_kind,
+    kind: EntityKind = reading(  # type: ignore[valid-type]
+        _kind,
         description="Which kind of entity it is (its `__typename`).",
         metadata=graph(Derived()),
     )
@@ -245,14 +270,16 @@ class Entity(Node):
     sources: list[Annotated[Source, strawberry.lazy("clustergraph.api.types")]] = stored(
         description=docs.ENTITY_SOURCES, metadata=graph(Sources())
     )
-    claims: list[Claim] = strawberry.field(
+    claims: list[Claim] = reading(
+        by_key,
         resolver=claims_field,
         description="Values that sources state about this entity, each with its source, by property and then "
         "source key. Where sources disagree every value is kept and none wins here; a property the data model "
         "has (such as `startDate`) holds the curators' choice on the entity itself. Empty: no source states one.",
         metadata=graph(Claims()),
     )
-    relationships: RelationshipConnection = strawberry.field(
+    relationships: RelationshipConnection = reading(
+        page,
         resolver=typed_relationships,
         description="Every relationship of this entity, optionally of some types and one direction, by partner "
         "number (PARTNER_IN), then the other end's name and key.",
@@ -267,8 +294,8 @@ class Entity(Node):
 class RelationshipEdge:
     cursor: str = internal("cursor", description=docs.CURSOR)
     type: RelationshipType = internal("type", description=docs.RELATIONSHIP_TYPE)  # type: ignore[valid-type]
-    direction: RelationshipDirection = strawberry.field(  # type: ignore[valid-type]
-        resolver=lambda root: Direction(root["#direction"]),  # type: ignore[misc]
+    direction: RelationshipDirection = reading(  # type: ignore[valid-type]
+        lambda row, _key: Direction(row["#direction"]),
         metadata=graph(Derived()),
         description="OUT when the relationship points from the entity asked about to `node`.",
     )
@@ -390,7 +417,7 @@ _COOPERATION_IN_PROJECTS = ("PARTNER_IN", "PARTICIPATES_IN")
 
 
 def partners_field(description: str) -> Any:
-    return strawberry.field(resolver=connection_field, description=description, metadata=graph(CoPartners()))
+    return reading(page, resolver=connection_field, description=description, metadata=graph(CoPartners()))
 
 
 # -- the kinds ------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from graphql import (
 )
 
 from clustergraph.errors import BAD_USER_INPUT, QueryTooComplex
-from clustergraph.translate.compile import Compiled
+from clustergraph.translate.compile import Compiled, DocumentCache
 from clustergraph.translate.cost import CostRules, operation_cost
 from clustergraph.translate.selection import Request
 
@@ -78,23 +78,23 @@ def _first_path(value: Any, var_type: Any) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first)
 
 
-def request_of(compiled: Compiled, schema: GraphQLSchema, variables: dict[str, Any]) -> Request:
-    return Request(schema, compiled.fragments, variables)
+def request_of(compiled: Compiled, documents: DocumentCache, variables: dict[str, Any]) -> Request:
+    return Request(documents.schema, compiled.fragments, variables, documents.fields)
 
 
 def check_cost(
-    compiled: Compiled, schema: GraphQLSchema, variables: dict[str, Any], rules: CostRules, limit: int
+    compiled: Compiled, documents: DocumentCache, variables: dict[str, Any], rules: CostRules, limit: int
 ) -> None:
     """Raises QueryTooComplex when the bound operation costs more than `limit`."""
     operation = compiled.operation
     assert operation is not None
-    root = schema.get_root_type(operation.operation)
+    root = documents.schema.get_root_type(operation.operation)
     assert isinstance(root, GraphQLObjectType)
     key: Hashable = ("cost", variable_key(compiled, operation.selection_set, variables))
     cost = compiled.memo.get(key)
     if cost is None:
         cost = compiled.memo[key] = operation_cost(
-            request_of(compiled, schema, variables), root, operation.selection_set, rules
+            request_of(compiled, documents, variables), root, operation.selection_set, rules
         )
     if cost > limit:
         raise QueryTooComplex("cost", cost, limit, "the computed cost")

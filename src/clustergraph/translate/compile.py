@@ -1,5 +1,6 @@
 """The compile stage: a document is parsed and validated once, then kept in a bounded LRU cache.
 
+A document longer than the bytes bound is refused before anything else, and not kept.
 The key is the SHA-256 of the document's text and the operation's name. Validation runs
 with rules built once from the settings (`api/limits.py`), so its outcome belongs to the
 document alone and is cached with it. What depends on a request's variables (the cost
@@ -29,6 +30,7 @@ from graphql import (
 )
 
 from clustergraph.errors import ParseFailed, QueryTooComplex, to_graphql_error
+from clustergraph.translate.fields import FieldModel
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -111,15 +113,25 @@ class DocumentCache:
         schema: GraphQLSchema,
         rules: Sequence[type[ASTValidationRule]],
         *,
+        fields: FieldModel,
+        max_bytes: int | None = None,
         max_tokens: int | None,
         size: int = 512,
     ) -> None:
         self.schema = schema
+        # The schema's field model, for the stages that plan and shape what a document asks.
+        self.fields = fields
         self.rules = tuple(rules)
+        self.max_bytes = max_bytes
         self.max_tokens = max_tokens
         self.cache: LRU[str, Compiled] = LRU(size)
 
     def compile(self, text: str, operation_name: str | None = None) -> Compiled:
+        if self.max_bytes is not None:
+            size = len(text.encode("utf-8", "surrogatepass"))
+            if size > self.max_bytes:  # refused before parsing, and not kept
+                error = QueryTooComplex("bytes", size, self.max_bytes, "the document's size in bytes")
+                return Compiled("", None, [to_graphql_error(error)])
         return self.cache.get(document_key(text, operation_name), lambda: self._compile(text, operation_name))
 
     def _compile(self, text: str, operation_name: str | None) -> Compiled:

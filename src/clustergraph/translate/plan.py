@@ -3,8 +3,9 @@
 A plan says, per concrete kind of entity, which properties to read and which
 relationships to follow with which page bounds, and the response key (alias included)
 each answer goes under. Its nodes are `clustergraph.cypher.plan`'s, which write their
-own Cypher; this module only reads the selection and the fields' graph specs
-(`translate.specs`: each spec names the planner method that plans its field).
+own Cypher; this module only reads the selection and the fields' graph specs from the
+field model (`translate.fields`; each spec, `translate.specs`, names the planner method
+that plans its field).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    GraphQLField,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
@@ -98,8 +98,9 @@ class Planner:
     def _node(self, runtime: GraphQLObjectType, selection_sets: list[SelectionSetNode]) -> NodePlan:
         scalars: list[Scalar] = []
         children: list[Child] = []
+        fields = self.request.fields
         for selected in collect(self.request, selection_sets, runtime):
-            spec, _ = field_spec(selected.definition)
+            spec = fields.graph(runtime.name, selected.field_name)
             if isinstance(spec, specs.Derived):
                 continue
             if spec is None or isinstance(spec, specs.Property):
@@ -179,8 +180,9 @@ class Planner:
         scalars: list[Scalar] = []
         nodes: list[tuple[str, KindPlans]] = []
         sources: list[tuple[str, KindPlans]] = []
-        for part in collect(self.request, selected.sub_selections(), self._object(selected)):
-            spec, _ = field_spec(part.definition)
+        edge = self._object(selected)
+        for part in collect(self.request, selected.sub_selections(), edge):
+            spec = self.request.fields.graph(edge.name, part.field_name)
             if isinstance(spec, specs.EdgeNode):
                 nodes.append(self.keyed(part))
             elif isinstance(spec, specs.Sources):
@@ -212,8 +214,9 @@ class Planner:
     def claims(self, selected: Selected) -> ClaimsPlan:
         scalars: list[Scalar] = []
         sources: list[tuple[str, KindPlans]] = []
-        for part in collect(self.request, selected.sub_selections(), self._object(selected)):
-            spec, _ = field_spec(part.definition)
+        claim = self._object(selected)
+        for part in collect(self.request, selected.sub_selections(), claim):
+            spec = self.request.fields.graph(claim.name, part.field_name)
             if isinstance(spec, specs.ClaimSource):
                 sources.append(self.keyed(part))
             else:
@@ -225,15 +228,6 @@ class Planner:
         named = get_named_type(selected.definition.type)
         assert isinstance(named, GraphQLObjectType)
         return named
-
-
-def field_spec(definition: GraphQLField) -> tuple[specs.Spec | None, str]:
-    """The graph spec a schema field carries, and its Python name."""
-    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
-    if strawberry_field is None:
-        return None, ""
-    metadata = strawberry_field.metadata or {}
-    return metadata.get("graph"), strawberry_field.python_name
 
 
 def node_property(name: str) -> str:

@@ -34,8 +34,10 @@ from clustergraph.model import COOPERATION_TYPES, PROVENANCE_TYPES, REL_TYPES, K
 from clustergraph.settings import Settings
 from clustergraph.translate import arguments
 from clustergraph.translate.cursors import encode_cursor, parse_global_id
+from clustergraph.translate.fields import FieldModel
 from clustergraph.translate.plan import Limits, Planner
 from clustergraph.translate.selection import Request, Selected, collect
+from clustergraph.translate.specs import EntityList, Spec
 from clustergraph.translate.suggest import unknown_key
 
 Row = dict[str, Any]
@@ -55,6 +57,12 @@ class RootField:
     @property
     def name(self) -> str:
         return self.nodes[0].name.value
+
+    @property
+    def spec(self) -> Spec | None:
+        """The root field's graph spec in the field model."""
+        root = self.request.schema.query_type
+        return None if root is None else self.request.fields.graph(root.name, self.name)
 
     @property
     def selection_sets(self) -> list[SelectionSetNode]:
@@ -181,21 +189,6 @@ def _page_result(rows: Rows, page: Page, plans: plan.ConnectionPlans) -> Row:
 
 # -- the root fields --------------------------------------------------------------------------
 
-LIST_KINDS: dict[str, Kind] = {
-    "clusters": Kind.CLUSTER,
-    "metaClusters": Kind.META_CLUSTER,
-    "organisations": Kind.ORGANISATION,
-    "people": Kind.PERSON,
-    "sectors": Kind.SECTOR,
-    "projects": Kind.PROJECT,
-    "programmes": Kind.PROGRAMME,
-    "events": Kind.EVENT,
-    "countries": Kind.COUNTRY,
-    "regions": Kind.REGION,
-    "cities": Kind.CITY,
-    "sources": Kind.SOURCE,
-}
-
 
 def entity_by_key(field: RootField, key: str) -> Prepared:
     """The entity with `key`, shaped by the field's selection (also what a mutation answers)."""
@@ -247,7 +240,9 @@ def _entity_list(field: RootField) -> Prepared:
     )
     descending = _value(args.get("orderBy")) == "NAME_DESC"
     plans = root.connection_plans()
-    query = reads.entity_list(LIST_KINDS[field.name], list_filter, descending, page, plans)
+    spec = field.spec
+    assert isinstance(spec, EntityList)
+    query = reads.entity_list(spec.kind, list_filter, descending, page, plans)
 
     def finish(rows: Rows) -> Any:
         # An unknown key in a filter is a mistake to say, not an empty list to return.
@@ -421,11 +416,10 @@ def matrix(pairs: Rows, names: dict[str, str]) -> Row:
     }
 
 
-PREPARERS: dict[str, Callable[[RootField], Prepared]] = {
+_BY_NAME: dict[str, Callable[[RootField], Prepared]] = {
     "entity": _entity,
     "node": _node,
     "search": _search,
-    **dict.fromkeys(LIST_KINDS, _entity_list),
     "neighbourhood": _neighbourhood,
     "cooperationPaths": _cooperation_paths,
     "crossBorderPartners": _cross_border_partners,
@@ -433,6 +427,18 @@ PREPARERS: dict[str, Callable[[RootField], Prepared]] = {
 }
 
 
+def preparer(fields: FieldModel, root: str, name: str) -> Callable[[RootField], Prepared] | None:
+    """How the root field `name` of the type `root` is planned; None when the translator does not plan it."""
+    if isinstance(fields.graph(root, name), EntityList):
+        return _entity_list
+    return _BY_NAME.get(name)
+
+
 def prepare(field: RootField) -> Prepared:
-    """The Cypher query of a root field this module knows (see PREPARERS), and how to finish it."""
-    return PREPARERS[field.name](field)
+    """The Cypher query of a root field this module plans (see `preparer`), and how to finish it."""
+    request = field.request
+    assert request.schema.query_type is not None
+    planned = preparer(request.fields, request.schema.query_type.name, field.name)
+    if planned is None:
+        raise LookupError(f"the translator does not plan the root field {field.name}")
+    return planned(field)

@@ -31,6 +31,8 @@ from graphql import (
     value_from_ast,
 )
 
+from clustergraph.translate.fields import FieldModel
+
 META_FIELDS: dict[str, GraphQLField] = {
     "__typename": TypeNameMetaFieldDef,
     "__schema": SchemaMetaFieldDef,
@@ -40,11 +42,13 @@ META_FIELDS: dict[str, GraphQLField] = {
 
 @dataclass
 class Request:
-    """What one root field's resolution needs from graphql-core's resolve info."""
+    """What planning and shaping a request's fields read: the schema, its field model, the
+    document's fragments and the request's coerced variables."""
 
     schema: GraphQLSchema
     fragments: dict[str, Any]
     variables: dict[str, Any]
+    fields: FieldModel
 
 
 @dataclass
@@ -59,13 +63,6 @@ class Selected:
 
     def sub_selections(self) -> list[SelectionSetNode]:
         return [n.selection_set for n in self.nodes if n.selection_set is not None]
-
-
-def request_of(raw_info: Any) -> Request:
-    variables = raw_info.variable_values
-    # graphql-core keeps coerced variables either as a dict or inside a VariableValues.
-    coerced = getattr(variables, "coerced", variables)
-    return Request(raw_info.schema, dict(raw_info.fragments), dict(coerced or {}))
 
 
 def _directive_if(request: Request, node: Any, directive: GraphQLDirective) -> bool | None:

@@ -90,6 +90,13 @@ class CountryOf:
 
 
 @dataclass(frozen=True)
+class EntityList:
+    """A root field: one page of the entities of `kind`."""
+
+    kind: Kind
+
+
+@dataclass(frozen=True)
 class EdgeNode:
     """The other end of a relationship edge."""
 
@@ -113,4 +120,5 @@ Spec = (
     | CountryOf
     | EdgeNode
     | ClaimSource
+    | EntityList
 )
