@@ -4,7 +4,8 @@ Each query in `search_quality.json` names the entity that must come first (`with
 or among the first three (`within: 3`), and how it is typed: a whole name, part of one,
 without diacritics, misspelt, in another language of the data, by alias, or by the
 words of a description. The test reports the mean reciprocal rank (over the first ten
-answers) and the share of queries that meet their bar, and fails when either is below 0.9.
+answers) and the share of queries that meet their bar, and fails when the share is below 0.9
+or the MRR below 0.97 (what it was before the near misses became a fallback, issue 26).
 The figures are written to artifacts/search-quality.json; docs/api.md quotes them.
 """
 
@@ -21,6 +22,7 @@ from clustergraph.paths import PROJECT_ROOT, SEED_DIR
 QUALITY_SET = Path(__file__).with_name("search_quality.json")
 SEARCH = "query ($q: String!) { search(query: $q, first: 10) { edges { node { key } } } }"
 BAR = 0.9
+MRR_BAR = 0.97
 ARTIFACTS = PROJECT_ROOT / "artifacts"
 
 
@@ -50,9 +52,15 @@ async def test_search_quality_set(gql: Any) -> None:
     mrr = sum(1 / r["rank"] for r in ranked if r["rank"]) / len(ranked)
     met = [r for r in ranked if 0 < r["rank"] <= r["within"]]
     misses = [r for r in ranked if r not in met]
-    report = {"queries": len(ranked), "mrr": round(mrr, 3), "met": len(met), "misses": misses}
+    report = {
+        "queries": len(ranked),
+        "mrr": round(mrr, 3),
+        "met": len(met),
+        "misses": misses,
+        "ranks": {r["query"]: r["rank"] for r in ranked},
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "search-quality.json").write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
     print(f"search quality: MRR {mrr:.3f} over {len(ranked)} queries, {len(met)} meet their bar")
-    assert mrr >= BAR, report
+    assert mrr >= MRR_BAR, report
     assert len(met) / len(ranked) >= BAR, report

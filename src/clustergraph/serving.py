@@ -13,6 +13,10 @@ upgrade to WebSocket is never refused by it. Streams have their own, smaller bou
 
 uvicorn's reading of `X-Forwarded-For` is off: the app decides which proxies to believe
 (`clustergraph.client_address`).
+
+The protocol is uvicorn's httptools one (the C parser of Node's llhttp), not the
+pure-Python h11 one: one worker answered 1.4-2x as many `{ __typename }` requests with it
+(bench/REPORT-issue26.md).
 """
 
 from __future__ import annotations
@@ -20,13 +24,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from clustergraph.settings import Settings, get_settings
 
 
-class BoundedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, with a deadline for each request's headers."""
+class BoundedHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, with a deadline for each request's headers."""
 
     # None: CLUSTERGRAPH_HEADER_TIMEOUT from the environment (what each worker process reads).
     header_timeout: float | None = None
@@ -34,7 +38,6 @@ class BoundedH11Protocol(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._header_timer: asyncio.TimerHandle | None = None
-        self._served: object = None
         self._arm()
 
     def data_received(self, data: bytes) -> None:
@@ -42,16 +45,14 @@ class BoundedH11Protocol(H11Protocol):
             self._arm()  # the first byte of the next request on a kept-alive connection
         super().data_received(data)
 
-    def handle_events(self) -> None:
-        super().handle_events()
-        if self.cycle is not None and self.cycle is not self._served:
-            self._served = self.cycle  # a request's headers arrived whole
-            self._disarm()
+    def on_headers_complete(self) -> None:
+        self._disarm()  # a request's headers arrived whole
+        super().on_headers_complete()
 
-    def handle_websocket_upgrade(self, event: Any) -> None:
+    def handle_websocket_upgrade(self) -> None:
         # The connection is a WebSocket from here on (a subscription): no more request headers.
         self._disarm()
-        super().handle_websocket_upgrade(event)
+        super().handle_websocket_upgrade()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -80,10 +81,10 @@ def uvicorn_options(settings: Settings, from_environment: bool = False) -> dict[
 
     `from_environment`: the settings are the environment's, so the protocol is the plain
     importable class (worker processes get it pickled by name) that reads them itself."""
-    protocol: type[BoundedH11Protocol] = BoundedH11Protocol
+    protocol: type[BoundedHttpProtocol] = BoundedHttpProtocol
     if not from_environment:
         protocol = type(
-            "BoundedH11Protocol", (BoundedH11Protocol,), {"header_timeout": settings.header_timeout}
+            "BoundedHttpProtocol", (BoundedHttpProtocol,), {"header_timeout": settings.header_timeout}
         )
     return {
         "http": protocol,

@@ -172,8 +172,8 @@ class Query:
     @strawberry.field(
         description="Ranked full-text search over names, localized names and aliases, and (weighted "
         "down) descriptions: case, diacritics and stop words do not matter, the last word may be "
-        'unfinished and longer words slightly misspelt ("skała" and "skalaka" find "Skałacka"); '
-        "a whole name or a key comes first."
+        "unfinished, and a longer word that no name holds as typed may be slightly misspelt "
+        '("skała" and "skalaka" find "Skałacka"); a whole name or a key comes first.'
     )
     async def search(
         self,

@@ -157,7 +157,13 @@ def search(
     page: Page,
     plans: ConnectionPlans,
 ) -> CypherQuery:
-    """Ask every search index (and the keys) and rank by the sum of their weighted scores."""
+    """Ask every search index (and the keys) and rank by the sum of their weighted scores.
+
+    Whole words, phrases and prefixes first; then the near misses of the words that the
+    folded names do not hold as typed (see cypher.lucene), so that the costly fuzzy
+    clauses run for a misspelt word, not for every query. A near miss's score adds to the
+    entity's score from the other clauses, as inside one Lucene query.
+    """
     e = Emitter()
     tests = []
     if kinds is not None:
@@ -179,17 +185,51 @@ CALL () {{
   {union}
 }}
 WITH node, sum(score) AS score {where}
-WITH node, score * CASE WHEN {_WHOLE_NAME.format(text=typed)} THEN {WHOLE_NAME_FACTOR} ELSE 1.0 END AS score
-WITH node, score ORDER BY score DESC, node.key
-WITH collect({{node: node, score: score}}) AS hits
+WITH collect({{node: node, score: score}}) AS hits{_near_misses(e, queries, where)}
 CALL (hits) {{
-  UNWIND hits[{e.param(page.offset)}..{e.param(page.offset + page.first)}] AS hit
+  UNWIND hits AS hit
   WITH hit.node AS node, hit.score AS score
+  WITH node, score * CASE WHEN {_WHOLE_NAME.format(text=typed)} THEN {WHOLE_NAME_FACTOR} ELSE 1.0 END AS score
+  ORDER BY score DESC, node.key SKIP {e.param(page.offset)} LIMIT {e.param(page.first)}
   RETURN collect({_page_items(e, "node", plans, "score")}) AS items
 }}
 RETURN size(hits) AS total, items
 """
     return CypherQuery(text, e.params)
+
+
+_NAMES = next(index for index in SEARCH_INDEXES if index.name == "entity_names")
+
+
+def _near_misses(e: Emitter, queries: SearchQueries, where: str) -> str:
+    """`hits` again with the near misses' scores added, when a word is not in the names as typed."""
+    if not queries.misspelt:
+        return ""
+    words = e.param([{"known": m.known, "clauses": m.clauses} for m in queries.misspelt])
+    return f"""
+CALL () {{
+  UNWIND {words} AS word
+  CALL (word) {{
+    CALL db.index.fulltext.queryNodes('{_NAMES.name}', word.known, {{limit: 1}}) YIELD node
+    RETURN count(node) AS found
+  }}
+  WITH word WHERE found = 0
+  RETURN collect(word.clauses) AS misspelt
+}}
+CALL (hits, misspelt) {{
+  WITH hits, misspelt WHERE size(misspelt) > 0
+  CALL (hits, misspelt) {{
+    UNWIND hits AS hit RETURN hit.node AS node, hit.score AS score
+    UNION ALL
+    WITH reduce(q = head(misspelt), c IN tail(misspelt) | q + ' OR ' + c) AS fuzzy
+    CALL db.index.fulltext.queryNodes('{_NAMES.name}', fuzzy) YIELD node, score
+    WITH node, score {where}
+    RETURN node, score * {_NAMES.weight:.1f} AS score
+  }}
+  WITH node, sum(score) AS score
+  RETURN collect({{node: node, score: score}}) AS near
+}}
+WITH CASE WHEN size(misspelt) > 0 THEN near ELSE hits END AS hits"""
 
 
 # The countries of a list of nodes in order, consecutive repeats folded into one.

@@ -224,9 +224,8 @@ def _search(field: RootField) -> Prepared:
     settings = field.settings
     words = arguments.search_words(args["query"], settings.max_search_chars, settings.max_search_words)
     plans = root.connection_plans()
-    query = reads.search(
-        lucene.compose(words), chosen, arguments.countries(args.get("countries")), page, plans
-    )
+    countries = arguments.countries(args.get("countries"))
+    query = reads.search(lucene.compose(words), chosen, countries, page, plans)
     return Prepared(query, lambda rows: _page_result(rows, page, plans))
 
 
@@ -297,7 +296,7 @@ def _entity_text(name: str, given: str, settings: Settings) -> EntityText:
     try:
         words_given = arguments.search_words(words, settings.max_search_chars, settings.max_search_words)
         # Suggestions come from the folded names' index (`entity_by_key_or_name`).
-        search = lucene.compose(words_given).lucene["entity_names"]
+        search = lucene.compose(words_given).near
     except BadUserInput:
         search = None  # nothing to search for: no suggestions
     return EntityText(text, search)
