@@ -6,7 +6,7 @@ RUN npm ci --no-audit --no-fund
 # The explorer and the widget; the widget's build reads the hash of its persisted query.
 COPY web/build.mjs ./
 COPY web/src ./src
-COPY src/clustergraph/api/persisted /app/src/clustergraph/api/persisted
+COPY src/clustergraph/http/persisted /app/src/clustergraph/http/persisted
 RUN npm run build
 
 FROM python:3.11-slim

@@ -3,7 +3,7 @@
     CLUSTERGRAPH_HOME=... CLUSTERGRAPH_BOLT_PORT=... .venv/bin/python -m bench.calibrate [--hubs 3]
 
 Runs against the graph the settings name (the synthetic network at scale 1.0 for the
-figures of `translate/cost.py`); prints one row per request: its cost, and the slowest
+figures of `execution/cost.py`); prints one row per request: its cost, and the slowest
 Neo4j time over the best-connected start nodes (each timed twice, the second kept: warm).
 A report, not a test: it asserts nothing.
 """
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from neo4j import GraphDatabase
 
 from bench.probe import Prober
-from clustergraph import location as graph_location
+from clustergraph.graph import location as graph_location
 from clustergraph.settings import Settings
 
 PARTNERS = (

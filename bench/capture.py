@@ -13,8 +13,8 @@ import httpx
 from bench.requests import Request
 from clustergraph.app import create_app
 from clustergraph.auth.resolve import Authenticator
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from clustergraph.settings import Settings
 
 

@@ -31,7 +31,7 @@ from bench.native import DATA, SEED_KEYS, load_average
 from bench.pick import pick
 from bench.requests import Request, requests
 from bench.targets import Raw
-from clustergraph import location as graph_location
+from clustergraph.graph import location as graph_location
 from clustergraph.settings import Settings
 
 TYPE_DEFS = Path(__file__).with_name("neo4j-graphql") / "typeDefs.graphql"

@@ -15,11 +15,11 @@ from typing import Any
 
 import orjson
 
-from clustergraph.api.compiled import CompiledReads
-from clustergraph.api.policies import bind_errors
-from clustergraph.api.schema import build_schema
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.execution.policies import bind_errors
+from clustergraph.execution.run import CompiledReads
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
+from clustergraph.schema.build import build_schema
 from clustergraph.settings import Settings
 
 QUERY = """

@@ -20,12 +20,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from clustergraph import location as graph_location
 from clustergraph.curation.history import entity_history
 from clustergraph.cypher.history import HISTORY_PAGE
-from clustergraph.db import Graph
+from clustergraph.graph import location as graph_location
+from clustergraph.graph.db import Graph
+from clustergraph.graph.migrations import migrate
 from clustergraph.importer.loader import load
-from clustergraph.migrations import migrate
 from clustergraph.paths import SEED_DIR
 from clustergraph.settings import Settings
 

@@ -26,7 +26,7 @@ import httpx
 from tests.support import free_port
 from websockets.asyncio.client import ClientConnection, connect
 
-from clustergraph import location as graph_location
+from clustergraph.graph import location as graph_location
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 

@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from clustergraph import location as graph_location
-from clustergraph.db import Graph
+from clustergraph.graph import location as graph_location
+from clustergraph.graph.db import Graph
+from clustergraph.graph.migrations import migrate
 from clustergraph.importer.loader import ImportReport, plan_import, write_plan
-from clustergraph.migrations import migrate
 from clustergraph.settings import Settings
 
 

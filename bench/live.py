@@ -25,10 +25,10 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import connect
 
-from clustergraph import location as graph_location
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key
-from clustergraph.db import Graph
+from clustergraph.graph import location as graph_location
+from clustergraph.graph.db import Graph
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 

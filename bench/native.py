@@ -37,10 +37,10 @@ from bench.native_report import write_native_report
 from bench.pick import pick
 from bench.requests import Request, requests
 from bench.targets import BENCH_DIR, HttpServer, Raw, _neo4j_env, free_port, reference
-from clustergraph import location as graph_location
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
-from clustergraph.migrations import migrate
+from clustergraph.graph import location as graph_location
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
+from clustergraph.graph.migrations import migrate
 from clustergraph.settings import Settings
 
 DATA = BENCH_DIR / "data"
@@ -206,7 +206,7 @@ AREAS = (
     ("neo4j driver", ("(neo4j/", "/neo4j/")),
     ("graphql-core", ("(graphql/", "/graphql/")),
     ("strawberry", ("(strawberry/", "/strawberry/")),
-    ("clustergraph: shape", ("clustergraph/api/shape.py",)),
+    ("clustergraph: shape", ("clustergraph/execution/shape.py",)),
     ("clustergraph: compile, bind, plan, cypher", ("clustergraph/translate/", "clustergraph/cypher/")),
     ("clustergraph: other", ("clustergraph/",)),
     ("starlette, uvicorn, HTTP", ("starlette/", "uvicorn/", "httptools", "h11/", "cross_web/", "httpx/")),

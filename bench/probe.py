@@ -1,7 +1,7 @@
 """What a GraphQL request costs Neo4j: the service's own Cypher for it, timed through the driver.
 
 Shared by the cost calibration (`bench/calibrate.py`) and the worst-request search
-(`bench/worst_request.py`). The Cypher is the compiled path's (`api/compiled.py`): one
+(`bench/worst_request.py`). The Cypher is the compiled path's (`execution/run.py`): one
 query per root field, the very text and parameters the service sends.
 """
 
@@ -13,12 +13,11 @@ from typing import Any
 
 from neo4j import Driver, Query
 
-from clustergraph.api.compiled import CompiledReads
-from clustergraph.api.limits import query_cost
-from clustergraph.api.schema import build_schema
+from clustergraph.execution.bind import coerce_variables
+from clustergraph.execution.run import CompiledReads
 from clustergraph.model import COOPERATION_TYPES
+from clustergraph.schema.build import build_schema, query_cost
 from clustergraph.settings import Settings
-from clustergraph.translate.bind import coerce_variables
 
 # The best-connected actors, by their cooperation relationships (what paths and partners walk)
 # and by all their relationships (what a neighbourhood walks by default).

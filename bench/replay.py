@@ -16,9 +16,9 @@ import sys
 from typing import Any
 
 from bench.executor import QUERY, _Context, _Recording, describe, roomy, time_executors
-from clustergraph import location as graph_location
-from clustergraph.api.schema import build_schema
-from clustergraph.db import Graph
+from clustergraph.graph import location as graph_location
+from clustergraph.graph.db import Graph
+from clustergraph.schema.build import build_schema
 from clustergraph.settings import Settings
 
 SEED_KEY = "organisation:rda-usti-region"

@@ -142,7 +142,7 @@ def _executor_section(figures: list[dict[str, Any]] | None) -> list[str]:
         "A neighbourhood request (`nodes { key name kind countryCode } edges { type from to }`) executed "
         "in-process against rows recorded from Neo4j: parsing, validation, planning and graphql-core's "
         "completion of every field, per request"
-        + (", by graphql-core's executor and by the compiled path (`api/compiled.py`)." if fast else "."),
+        + (", by graphql-core's executor and by the compiled path (`execution/run.py`)." if fast else "."),
         "",
         "| nodes | fields in the answer | execute (ms) | µs per field |"
         + (" compiled path (ms) | speed-up |" if fast else "")

@@ -29,11 +29,11 @@ from bench.pick import pick
 from bench.report import write_report
 from bench.requests import Request, requests
 from bench.targets import BENCH_DIR, Raw, reference, service
-from clustergraph import location as graph_location
-from clustergraph.db import Graph
-from clustergraph.migrations import migrate
+from clustergraph.graph import location as graph_location
+from clustergraph.graph.db import Graph
+from clustergraph.graph.migrations import migrate
 from clustergraph.settings import Settings
-from clustergraph.synth.network import generate
+from clustergraph_tools.synth.network import generate
 
 DATA = BENCH_DIR / "data"
 

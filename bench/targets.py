@@ -21,7 +21,7 @@ import httpx
 import orjson
 from neo4j import AsyncGraphDatabase, RoutingControl
 
-from clustergraph.location import GraphLocation
+from clustergraph.graph.location import GraphLocation
 
 BENCH_DIR = Path(__file__).resolve().parent
 Send = Callable[[], Awaitable[bool]]

@@ -34,7 +34,7 @@ from neo4j import GraphDatabase
 
 from bench.probe import Prober
 from bench.targets import BENCH_DIR, HttpServer, free_port
-from clustergraph import location as graph_location
+from clustergraph.graph import location as graph_location
 from clustergraph.settings import Settings
 
 LIMITS = Settings()

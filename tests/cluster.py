@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from clustergraph.location import GraphLocation
+from clustergraph.graph.location import GraphLocation
 from clustergraph.paths import PROJECT_ROOT
 from tests.support import free_port
 

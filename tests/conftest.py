@@ -1,4 +1,4 @@
-"""Fixtures: a real Neo4j (wherever `clustergraph.location` finds one), the seed graph, the live service.
+"""Fixtures: a real Neo4j (wherever `clustergraph.graph.location` finds one), the seed graph, the live service.
 
 The test suite runs its own Neo4j instance when it manages one (home under
 `.test-neo4j/`, Bolt on CLUSTERGRAPH_TEST_BOLT_PORT, default 17687), so it never touches
@@ -15,12 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from clustergraph import location as graph_location
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
-from clustergraph.neo4j_local import LocalServer
+from clustergraph.graph import location as graph_location
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
+from clustergraph.graph.neo4j_local import LocalServer
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 from tests.support import reset_graph, running_service

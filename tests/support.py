@@ -20,12 +20,12 @@ from starlette.types import ASGIApp
 
 from clustergraph import errors
 from clustergraph.app import create_app
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
+from clustergraph.graph.migrations import migrate
+from clustergraph.http.serving import uvicorn_options
 from clustergraph.importer.loader import load
-from clustergraph.location import GraphLocation
-from clustergraph.migrations import migrate
 from clustergraph.paths import SEED_DIR
-from clustergraph.serving import uvicorn_options
 from clustergraph.settings import Settings
 
 

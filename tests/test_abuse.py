@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from clustergraph.location import GraphLocation
+from clustergraph.graph.location import GraphLocation
 from clustergraph.settings import Settings
 from tests.support import refusal, running_service
 

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from graphql import GraphQLObjectType
 
-from clustergraph.api.schema import build_schema
-from clustergraph.api.types import ENTITY_TYPES
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.model import reached_kinds
 from clustergraph.paths import PROJECT_ROOT
+from clustergraph.schema.build import build_schema
+from clustergraph.schema.types import ENTITY_TYPES
 from clustergraph.settings import Settings
 from clustergraph.translate.specs import Related
 from tests.support import reset_graph

@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from clustergraph.neo4j_local import LocalServer
+from clustergraph.graph.neo4j_local import LocalServer
 from tests.waiting import ready_within
 
 

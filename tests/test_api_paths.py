@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.model import ENTITY_LABEL
 from clustergraph.paths import SEED_DIR
 from tests import path_oracle

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import httpx
 
-from clustergraph.api.persisted import hash_of
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
+from clustergraph.http.persisted import hash_of
 from clustergraph.importer.loader import load
 from tests.support import reset_graph
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from tests.support import free_port, neo4j_env, reset_graph, run_cli
 
 

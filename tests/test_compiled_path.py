@@ -29,15 +29,15 @@ from graphql import (
     is_leaf_type,
 )
 
-from clustergraph.api.schema import build_schema
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from clustergraph.paths import PROJECT_ROOT
+from clustergraph.schema.build import build_schema
 from clustergraph.settings import Settings
 from tests.support import running_service
 
 DECLINED = "compiled path declined"
-EXAMPLES = sorted((PROJECT_ROOT / "src/clustergraph/api/examples").glob("*.graphql"))
+EXAMPLES = sorted((PROJECT_ROOT / "src/clustergraph/http/examples").glob("*.graphql"))
 SEED_KEYS = {
     "cluster": "cluster:euroregion-beskidy",
     "search": "agency",
@@ -69,7 +69,7 @@ def same(http: httpx.AsyncClient, ordinary: httpx.AsyncClient, caplog: pytest.Lo
     async def ask(query: str, variables: dict[str, Any] | None = None) -> tuple[dict[str, Any], bool]:
         payload = {"query": query, "variables": variables or {}}
         caplog.clear()
-        with caplog.at_level(logging.DEBUG, logger="clustergraph.api.compiled"):
+        with caplog.at_level(logging.DEBUG, logger="clustergraph.execution.run"):
             compiled = await http.post("/graphql", json=payload)
         declined = any(DECLINED in r.getMessage() for r in caplog.records)
         ordinary_answer = await ordinary.post("/graphql", json=payload)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from clustergraph.neo4j_local import NEO4J_VERSION
+from clustergraph.graph.neo4j_local import NEO4J_VERSION
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 

@@ -11,7 +11,7 @@ from playwright.async_api import Page
 
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from tests.browser import axe_violations, chromium, screenshot_path, wait_until
 from tests.support import reset_graph
 

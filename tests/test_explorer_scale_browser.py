@@ -21,7 +21,7 @@ import orjson
 import pytest
 from playwright.async_api import Browser, Page
 
-from clustergraph.synth.network import generate
+from clustergraph_tools.synth.network import generate
 from tests.browser import ARTIFACTS, chromium, wait_until
 
 SIZES = (200, 2000)

@@ -11,7 +11,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.web.exports_http import MAX_VIEW_BYTES
 from tests.support import refusal
 

@@ -1,7 +1,7 @@
 """Faults: under a steady load of reads and writes, Neo4j is killed and started again.
 
 While it is down, reads fail fast with SERVICE_UNAVAILABLE (HTTP 503) and /readyz says 503:
-each within CLUSTERGRAPH_NEO4J_REACH_TIMEOUT (db.py), a request of four queries as well as one
+each within CLUSTERGRAPH_NEO4J_REACH_TIMEOUT (graph/db.py), a request of four queries as well as one
 of one, and the test prints how long they took (the distribution);
 within seconds of its return the same service process answers again. Every write that was
 acknowledged is in the graph afterwards, and none left a partial trace (a write is one
@@ -22,10 +22,10 @@ import httpx
 import pytest
 
 from clustergraph.cypher.upsert import upsert_nodes
-from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph, GraphUnavailable, QueryTimeout
+from clustergraph.graph.location import GraphLocation
+from clustergraph.graph.neo4j_local import LocalServer
 from clustergraph.model import Kind
-from clustergraph.neo4j_local import LocalServer
 from clustergraph.settings import Settings
 
 READ = {"query": '{ entity(key: "person:kinga-skalacka") { name } }'}

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from clustergraph.settings import Settings
 from tests.support import running_service
 

@@ -38,8 +38,8 @@ from graphql import (
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis_graphql import Mode, queries
 
-from clustergraph.api.schema import sdl
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
+from clustergraph.schema.build import sdl
 from clustergraph.translate.cursors import global_id
 
 EXAMPLES = int(os.environ.get("CLUSTERGRAPH_FUZZ_EXAMPLES", "1500"))

@@ -1,7 +1,7 @@
 import httpx
 import pytest
 
-from clustergraph.neo4j_local import LocalServer
+from clustergraph.graph.neo4j_local import LocalServer
 from tests.waiting import ready_within
 
 

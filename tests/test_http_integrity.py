@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from clustergraph.api.media import GRAPHQL_RESPONSE, JSON
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
+from clustergraph.http.media import GRAPHQL_RESPONSE, JSON
 from clustergraph.settings import Settings
 from tests.support import codes, refusal, running_service
 

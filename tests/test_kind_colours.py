@@ -14,8 +14,8 @@ import re
 import pytest
 from graphql import GraphQLEnumType, build_schema
 
-from clustergraph.api.schema import sdl
 from clustergraph.paths import PROJECT_ROOT
+from clustergraph.schema.build import sdl
 
 KINDS_JS = PROJECT_ROOT / "web" / "src" / "kinds.js"
 MACHADO = {

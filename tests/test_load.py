@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from clustergraph import loadtest
+from clustergraph_tools import loadtest
 
 SECONDS = float(os.environ.get("CLUSTERGRAPH_LOAD_SECONDS", "10"))
 RATE = float(os.environ.get("CLUSTERGRAPH_LOAD_RATE", "20"))

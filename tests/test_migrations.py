@@ -1,5 +1,5 @@
-from clustergraph.db import Graph
-from clustergraph.migrations import discover, migrate
+from clustergraph.graph.db import Graph
+from clustergraph.graph.migrations import discover, migrate
 from clustergraph.model import SEARCH_INDEXES, UNIQUE_PROPERTIES, Kind
 
 

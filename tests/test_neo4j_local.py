@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from clustergraph.location import GraphLocation
-from clustergraph.neo4j_local import NEO4J_VERSION, LocalServer, Neo4jLocalError
-from clustergraph.neo4j_local.server import new_password
+from clustergraph.graph.location import GraphLocation
+from clustergraph.graph.neo4j_local import NEO4J_VERSION, LocalServer, Neo4jLocalError
+from clustergraph.graph.neo4j_local.server import new_password
 from clustergraph.paths import PROJECT_ROOT
 
 
 def test_one_neo4j_version_everywhere() -> None:
-    pom = (PROJECT_ROOT / "src/clustergraph/neo4j_local/pom.xml").read_text()
+    pom = (PROJECT_ROOT / "src/clustergraph/graph/neo4j_local/pom.xml").read_text()
     compose = (PROJECT_ROOT / "docker-compose.yml").read_text()
     assert f"<neo4j.version>{NEO4J_VERSION}</neo4j.version>" in pom
     assert set(re.findall(r"image: neo4j:([\w.-]+)", compose)) == {f"{NEO4J_VERSION}-community"}

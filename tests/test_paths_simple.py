@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
+from clustergraph.graph.migrations import migrate
 from clustergraph.importer.loader import load
-from clustergraph.migrations import migrate
-from clustergraph.synth.network import generate
+from clustergraph_tools.synth.network import generate
 from tests import path_oracle
 from tests.path_oracle import Oracle
 from tests.support import reset_graph

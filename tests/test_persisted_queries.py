@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from clustergraph.api.persisted import hash_of
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
+from clustergraph.http.persisted import hash_of
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 from tests.support import refusal, run_node_script, running_service

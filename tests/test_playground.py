@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from clustergraph.api.playground import ASSETS, examples, examples_markdown
+from clustergraph.http.playground import ASSETS, examples, examples_markdown
 from clustergraph.paths import PROJECT_ROOT
 
 

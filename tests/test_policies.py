@@ -1,6 +1,6 @@
 """Each request policy runs once per operation, on the compiled path and on graphql-core's (issue 25, point 2).
 
-The policies (`api/policies.py`) are watched where they are written: every call of the
+The policies (`execution/policies.py`) are watched where they are written: every call of the
 bounds (the compile stage's parse and validation), the variables and cost, read access,
 the query count and the operation record is counted per request, against the real
 service and Neo4j. The request log shows the one operation record; the debug line of the
@@ -19,10 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
-from clustergraph.api import policies
-from clustergraph.db import GraphLocation
+from clustergraph.execution import policies
+from clustergraph.execution.compile import DocumentCache
+from clustergraph.graph.db import GraphLocation
 from clustergraph.settings import Settings
-from clustergraph.translate.compile import DocumentCache
 from tests.support import running_service
 
 _unique = itertools.count()
@@ -72,7 +72,7 @@ async def _ask(
 
 @pytest.fixture
 def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    caplog.set_level(logging.DEBUG, logger="clustergraph.api.compiled")
+    caplog.set_level(logging.DEBUG, logger="clustergraph.execution.run")
     caplog.set_level(logging.DEBUG, logger="clustergraph.requests")  # one handler level for both
     return caplog
 

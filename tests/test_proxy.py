@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from tests.cluster import Replica, proxy, replicas
 from tests.live_clients import sse_events, ws_client
 

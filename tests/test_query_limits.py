@@ -11,10 +11,10 @@ import httpx
 import pytest
 from graphql import GraphQLError
 
-from clustergraph.api.errors import classify
-from clustergraph.api.limits import query_cost
-from clustergraph.db import Graph, QueryTimeout
+from clustergraph.execution.errors import classify
+from clustergraph.graph.db import Graph, QueryTimeout
 from clustergraph.paths import PROJECT_ROOT
+from clustergraph.schema.build import query_cost
 from clustergraph.settings import Settings
 
 BESKIDY = "cluster:euroregion-beskidy"

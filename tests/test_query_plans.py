@@ -14,16 +14,16 @@ from typing import Any
 
 import pytest
 
-from clustergraph.api.compiled import CompiledReads
-from clustergraph.api.policies import bind_errors
-from clustergraph.api.schema import build_schema
 from clustergraph.cypher.lookup import INDEX_MERGED_KEYS
-from clustergraph.db import Graph
+from clustergraph.execution.policies import bind_errors
+from clustergraph.execution.run import CompiledReads
+from clustergraph.graph.db import Graph
+from clustergraph.graph.migrations import migrate
 from clustergraph.importer.loader import load
-from clustergraph.migrations import migrate
+from clustergraph.schema.build import build_schema
 from clustergraph.settings import Settings
-from clustergraph.synth.network import generate
 from clustergraph.translate.cursors import global_id
+from clustergraph_tools.synth.network import generate
 from tests.support import reset_graph
 
 SCALE = 0.02

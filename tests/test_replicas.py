@@ -17,8 +17,8 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from tests.cluster import Replica, redis_server, replicas
 
 pytestmark = pytest.mark.slow

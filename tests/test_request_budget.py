@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from clustergraph.db import MIN_QUERY_SECONDS, Graph, QueryTimeout, db_budget, query_counter
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import MIN_QUERY_SECONDS, Graph, QueryTimeout, db_budget, query_counter
+from clustergraph.graph.location import GraphLocation
 from clustergraph.settings import Settings
 from tests.support import running_service
 
@@ -123,7 +123,7 @@ async def test_batched_operations_share_the_budget(budgeted: Any, service_url: s
             [_db_seconds(await client.post("/graphql", json=one)) for _ in range(6)][1:]
         )
     # Of a budget under 2 s a read may use three quarters, and none starts with less than
-    # MIN_QUERY_SECONDS left (`clustergraph.db`): a budget whose usable part is two and a
+    # MIN_QUERY_SECONDS left (`clustergraph.graph.db`): a budget whose usable part is two and a
     # half times what one operation takes, so one fits and five batched in one request do not.
     budget = round((2.5 * single + MIN_QUERY_SECONDS) * 4 / 3, 3)
     url = budgeted(budget)

@@ -12,8 +12,8 @@ from neo4j.exceptions import ClientError
 
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from tests.cluster import routing_uri
 from tests.support import refusal, reset_graph
 

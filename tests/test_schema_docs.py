@@ -19,8 +19,8 @@ from graphql import (
     build_schema,
 )
 
-from clustergraph.api.schema import sdl
 from clustergraph.paths import PROJECT_ROOT, SDL_FILE
+from clustergraph.schema.build import sdl
 
 LINTER = PROJECT_ROOT / "tools" / "audit" / "node_modules" / "graphql-schema-linter" / "lib" / "cli.js"
 RULES = (

@@ -1,8 +1,8 @@
 """The checked-in SDL and data-model document are generated from the code, never edited apart."""
 
-from clustergraph.api.schema import sdl
 from clustergraph.model_doc import model_markdown
 from clustergraph.paths import MODEL_FILE, SDL_FILE
+from clustergraph.schema.build import sdl
 
 
 def test_checked_in_sdl_matches_the_code() -> None:

@@ -1,6 +1,6 @@
 """The seed graph holds the facts of ../shared/reference/FACTS.md, each with its source."""
 
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.importer.loader import load
 from clustergraph.paths import SEED_DIR
 

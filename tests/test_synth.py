@@ -9,13 +9,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.importer.loader import load
 from clustergraph.importer.rows import NodeRow, RelationshipRow
 from clustergraph.model import Kind
-from clustergraph.synth.names import COUNTRIES
-from clustergraph.synth.network import generate
-from clustergraph.synth.sink import SOURCE_KEY
+from clustergraph_tools.synth.names import COUNTRIES
+from clustergraph_tools.synth.network import generate
+from clustergraph_tools.synth.sink import SOURCE_KEY
 from tests.conftest import reset_graph
 
 SMALL = 0.002

@@ -17,8 +17,8 @@ from starlette.routing import Route
 from clustergraph.app import create_app
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from clustergraph.settings import Settings
 from clustergraph.web.pages import embed_snippet, iframe_snippet
 from tests.browser import axe_violations, chromium, screenshot_path

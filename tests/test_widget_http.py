@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from clustergraph.app import create_app
-from clustergraph.location import GraphLocation
+from clustergraph.graph.location import GraphLocation
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
 from clustergraph.web.pages import DIST, embed_snippet, iframe_snippet

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-const persisted = new URL('../src/clustergraph/api/persisted/widget-partners.graphql', import.meta.url);
+const persisted = new URL('../src/clustergraph/http/persisted/widget-partners.graphql', import.meta.url);
 const widgetQueryHash = createHash('sha256').update(readFileSync(persisted, 'utf8'), 'utf8').digest('hex');
 
 const common = { bundle: true, minify: true, target: 'es2020', logLevel: 'warning' };

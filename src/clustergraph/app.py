@@ -14,28 +14,28 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from clustergraph import location as graph_location
-from clustergraph.api.bookmarks import Bookmarks
-from clustergraph.api.cached_get import CachedGraphQL
-from clustergraph.api.http import graphql_app
-from clustergraph.api.playground import PLAYGROUND_JS, asset_path
 from clustergraph.auth.oidc import OidcVerifier
 from clustergraph.auth.resolve import Authenticator
 from clustergraph.client_address import trusted_proxies
-from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.errors import NotFound, to_http_response
+from clustergraph.graph import location as graph_location
+from clustergraph.graph.db import Graph, GraphUnavailable, QueryTimeout
+from clustergraph.graph.location import GraphLocation
+from clustergraph.http.bookmarks import Bookmarks
+from clustergraph.http.cached_get import CachedGraphQL
+from clustergraph.http.cors import cors_middleware
+from clustergraph.http.errors import http_error, internal_error
+from clustergraph.http.graphql import graphql_app
+from clustergraph.http.playground import PLAYGROUND_JS, asset_path
+from clustergraph.http.ratelimit import RateLimit
 from clustergraph.live.bounds import AddressBound, StreamBound
 from clustergraph.live.feed import ChangeFeed
 from clustergraph.live.trim import Trimmer, freeze_startup_objects
-from clustergraph.location import GraphLocation
 from clustergraph.metrics import metrics
 from clustergraph.observe import RequestLog
-from clustergraph.ratelimit import RateLimit
 from clustergraph.settings import Settings, get_settings
 from clustergraph.web import pages
 from clustergraph.web.article_page import article_page
-from clustergraph.web.cors import cors_middleware
-from clustergraph.web.errors import http_error, internal_error
 from clustergraph.web.exports_http import export
 
 

@@ -13,14 +13,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from clustergraph import location as graph_location
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key, list_keys, revoke_key
-from clustergraph.db import Graph, GraphUnavailable
 from clustergraph.errors import OperatorError
+from clustergraph.graph import location as graph_location
+from clustergraph.graph.db import Graph, GraphUnavailable
+from clustergraph.graph.migrations import migrate as apply_migrations
+from clustergraph.graph.neo4j_local import Neo4jLocalError
 from clustergraph.importer.loader import BatchConflict, ImportReport, load
-from clustergraph.migrations import migrate as apply_migrations
-from clustergraph.neo4j_local import Neo4jLocalError
 from clustergraph.paths import MODEL_FILE, SDL_FILE, SEED_DIR
 from clustergraph.settings import Settings, get_settings
 
@@ -245,7 +245,7 @@ def seed() -> None:
 @click.argument("output", type=click.Path(allow_dash=True, path_type=Path), default="-")
 def export_command(output: Path) -> None:
     """Write the whole graph as JSON Lines in the import format (to OUTPUT, or stdout)."""
-    from clustergraph.export_jsonl import export_graph
+    from clustergraph.exporting.jsonl import export_graph
 
     def write(graph: Graph) -> Awaitable[int]:
         if str(output) == "-":
@@ -314,7 +314,7 @@ def synth(folder: Path, seed: int, scale: float) -> None:
 
     Load it into an empty database with `clustergraph import FOLDER`.
     """
-    from clustergraph.synth.network import generate
+    from clustergraph_tools.synth.network import generate
 
     summary = generate(folder, seed=seed, scale=scale)
     click.echo(
@@ -328,8 +328,8 @@ def synth(folder: Path, seed: int, scale: float) -> None:
 @click.option("--model-output", type=click.Path(path_type=Path), default=MODEL_FILE, show_default=True)
 def export_schema(output: Path, model_output: Path) -> None:
     """Write the GraphQL SDL and the data model's Markdown, both generated from the code."""
-    from clustergraph.api.schema import sdl
     from clustergraph.model_doc import model_markdown
+    from clustergraph.schema.build import sdl
 
     output.write_text(sdl(), encoding="utf-8")
     model_output.write_text(model_markdown(), encoding="utf-8")
@@ -349,7 +349,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql) under uvicorn."""
     import uvicorn
 
-    from clustergraph.serving import uvicorn_options
+    from clustergraph.http.serving import uvicorn_options
 
     settings = get_settings()
     host = host or settings.host
@@ -410,7 +410,7 @@ def loadtest(url: str, rate: float, duration: float) -> None:
     import json
 
     try:
-        from clustergraph import loadtest as load
+        from clustergraph_tools import loadtest as load
     except ImportError as error:  # httpx comes with the test extras, not with a serving install
         raise click.ClickException(f"the load test needs {error.name}: pip install -e '.[test]'") from error
 

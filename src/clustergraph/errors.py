@@ -39,8 +39,8 @@ HTTP status). Nothing else writes an error body.
     │   └── FeedUnavailable                                                     (a subscription: resume with since)
     ├── QueryTimeout                        QUERY_TIMEOUT                  504  (bound, limit or budget, spent)
     └── OperatorError                       OPERATOR_ERROR                 500  (CLI only)
-        ├── migrations.MigrationChanged
-        └── neo4j_local.server.Neo4jLocalError
+        ├── graph.migrations.MigrationChanged
+        └── graph.neo4j_local.server.Neo4jLocalError
 
 A class with no code of its own shares its parent's; every code a class declares is its
 own (`tests/unit/test_errors.py` walks the tree against this drawing).
@@ -64,8 +64,8 @@ request, not the request itself); a request that could not run at all is 400 in
 `application/graphql-response+json`, as GraphQL over HTTP says.
 
 **Outside the tree**, on purpose: exceptions that steer control flow and never reach a
-client, `api.shape.Decline` (a selection the compiled path leaves to graphql-core) and
-`api.shape.FieldError` (a value a field cannot complete, which becomes a GraphQL error
+client, `execution.shape.Decline` (a selection the compiled path leaves to graphql-core) and
+`execution.shape.FieldError` (a value a field cannot complete, which becomes a GraphQL error
 with its path), and `ingest.addresses.AddressRefused`, an httpcore `ConnectError` by
 necessity (the transport's own error type), which the fetch reports as an `IngestError`.
 `OperatorError`s are raised by the operator's commands (`clustergraph migrate`,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,21 @@ def _xdg(var: str, fallback: str) -> Path:
 
     base = os.environ.get(var)
     return Path(base) if base else Path.home() / fallback
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """`"10.1.0.0/16, 127.0.0.1"` as networks; a ValueError names the entry that is not one."""
+    networks = []
+    for entry in (part.strip() for part in text.split(",")):
+        if entry:
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network (CIDR)") from None
+    return tuple(networks)
 
 
 class Settings(BaseSettings):
@@ -52,7 +68,7 @@ class Settings(BaseSettings):
     # "*"). Empty (the default): no header is believed, the client is the connection's peer.
     # Behind a reverse proxy, list the proxy so the per-address bounds count the real client.
     forwarded_allow_ips: str = Field(default="", validation_alias="CLUSTERGRAPH_FORWARDED_ALLOW_IPS")
-    # While Neo4j cannot be reached, a read answers 503 within this many seconds (db.py).
+    # While Neo4j cannot be reached, a read answers 503 within this many seconds (graph/db.py).
     neo4j_reach_timeout: float = Field(default=3.0, gt=0, validation_alias="CLUSTERGRAPH_NEO4J_REACH_TIMEOUT")
     # How long SIGTERM lets the requests in flight finish before the process exits anyway
     # (`shutdown_timeout`, below); `workers` above is uvicorn's worker processes.
@@ -108,10 +124,10 @@ class Settings(BaseSettings):
     # (a `limits` storage URI such as redis://127.0.0.1:6379/0).
     rate_limit_storage: str = Field(default="memory://", validation_alias="CLUSTERGRAPH_RATE_LIMIT_STORAGE")
     introspection: bool = Field(default=True, validation_alias="CLUSTERGRAPH_INTROSPECTION")
-    # Answer the queries the translator compiles without graphql-core's executor (api/compiled.py).
+    # Answer the queries the translator compiles without graphql-core's executor (execution/run.py).
     compiled_reads: bool = Field(default=True, validation_alias="CLUSTERGRAPH_COMPILED_READS")
     graphiql: bool = Field(default=True, validation_alias="CLUSTERGRAPH_GRAPHIQL")
-    # Serve only the registered documents of api/persisted/ (trusted documents), by hash or text.
+    # Serve only the registered documents of http/persisted/ (trusted documents), by hash or text.
     trusted_documents: bool = Field(default=False, validation_alias="CLUSTERGRAPH_TRUSTED_DOCUMENTS")
 
     # Partner sites: the origins (scheme://host:port) whose pages may call the API from a
@@ -149,8 +165,6 @@ class Settings(BaseSettings):
     @field_validator("ingest_allowed_networks")
     @classmethod
     def _check_networks(cls, value: str) -> str:
-        from clustergraph.ingest.addresses import parse_networks
-
         parse_networks(value)  # a ValueError names the entry that is wrong
         return value
 

@@ -11,7 +11,7 @@ import pytest
 
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from tests.support import reset_graph
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 
 HOT_CLUSTERS = 6
 ACTIONS = ("update", "link", "unlink", "merge", "delete")

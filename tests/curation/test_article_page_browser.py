@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.async_api import Page
 
 from clustergraph.auth.identity import Role
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.ingest import document, review, store
 from tests.browser import chromium, screenshot_path, wait_until
 from tests.curation.ingest_support import SEED_ARTICLE

@@ -7,8 +7,8 @@ from typing import Any
 from clustergraph.app import create_app
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key, revoke_key
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from clustergraph.settings import Settings
 from tests.support import codes, serve, snapshot
 

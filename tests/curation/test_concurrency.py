@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from clustergraph.auth.identity import Role
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from tests.curation.invariants import (
     ACTIONS,
     ENTITY,

@@ -20,8 +20,8 @@ from neo4j import GraphDatabase
 
 from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from tests.curation.invariants import CREATE, DELETE, LINK, MERGE, UNLINK, UPDATE
 
 SOURCES = ["source:s1", "source:s2", "source:s3", "source:s4", "source:s5"]

@@ -17,8 +17,8 @@ from clustergraph.auth.identity import Role
 from clustergraph.auth.keys import create_key
 from clustergraph.curation.history import entity_history
 from clustergraph.cypher.history import HISTORY_PAGE
-from clustergraph.db import Graph
-from clustergraph.migrations import discover
+from clustergraph.graph.db import Graph
+from clustergraph.graph.migrations import discover
 from clustergraph.translate.cursors import encode_change_cursor, encode_cursor
 from tests.support import codes
 

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from clustergraph.auth.identity import Role
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from tests.support import codes, run_cli, snapshot
 
 CREATE = "mutation($input: EntityInput!) { createEntity(input: $input) { key name } }"

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from clustergraph.curation.merge import merge_entities
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from clustergraph.importer import loader
 from clustergraph.importer.loader import BatchConflict, ImportReport, plan_import, write_plan
-from clustergraph.location import GraphLocation
 from clustergraph.paths import SEED_DIR
-from clustergraph.synth.network import generate
+from clustergraph_tools.synth.network import generate
 from tests.support import run_cli, snapshot
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from clustergraph.curation.history import entity_history
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
+from clustergraph.graph.migrations import migrate
 from clustergraph.importer.loader import load
-from clustergraph.location import GraphLocation
-from clustergraph.migrations import migrate
 from tests.support import reset_graph, run_cli, snapshot
 
 

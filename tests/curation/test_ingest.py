@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from clustergraph.auth.identity import Role
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from tests.curation.ingest_support import pages, seed_article_html
 from tests.support import codes, run_cli, snapshot
 

@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 
 from clustergraph.app import create_app
 from clustergraph.auth.identity import Role
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from clustergraph.ingest.addresses import parse_networks, permitted
 from clustergraph.ingest.document import IngestError, http_url
-from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
 from tests.curation.ingest_support import pages
 from tests.support import codes, serve, snapshot

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.ingest import document, review, store
 from tests.browser import ARTIFACTS
 from tests.curation.ingest_support import ARTICLE_SOURCE, SEED_ARTICLE, article_facts

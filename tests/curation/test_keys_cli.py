@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from tests.support import codes, run_cli
 
 UPDATE = 'mutation { updateEntity(key: "sector:ict", properties: {description: "ICT"}, sources: ["source:s4"]) { key } }'

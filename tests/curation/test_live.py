@@ -17,9 +17,9 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from clustergraph.auth.identity import Role
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from clustergraph.importer.loader import load
-from clustergraph.location import GraphLocation
 from clustergraph.settings import Settings
 from tests.live_clients import sse_events, ws_client
 from tests.support import free_port, neo4j_env, running_service

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustergraph.auth.identity import Role
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from tests.support import codes, snapshot
 
 KEEP = "organisation:central-transdanubian-rda"

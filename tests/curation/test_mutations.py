@@ -8,7 +8,7 @@ import pytest
 
 from clustergraph.auth.identity import Role
 from clustergraph.curation import entities
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.model import Kind
 from tests.support import codes, snapshot
 

@@ -21,8 +21,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from clustergraph.app import create_app
-from clustergraph.db import Graph
-from clustergraph.location import GraphLocation
+from clustergraph.graph.db import Graph
+from clustergraph.graph.location import GraphLocation
 from clustergraph.settings import Settings
 from tests.support import codes, serve, snapshot
 

@@ -6,10 +6,9 @@ from typing import Any
 
 from graphql import ValidationRule
 
-from clustergraph.api.limits import query_cost
-from clustergraph.api.schema import build_schema
+from clustergraph.execution.compile import LRU, DocumentCache, document_key
+from clustergraph.schema.build import build_schema, query_cost
 from clustergraph.settings import Settings
-from clustergraph.translate.compile import LRU, DocumentCache, document_key
 
 
 def test_a_document_is_parsed_and_validated_once() -> None:

@@ -22,8 +22,6 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionResult
 
 from clustergraph import errors
-from clustergraph.api.http import answer_status
-from clustergraph.api.media import GRAPHQL_RESPONSE, JSON
 from clustergraph.errors import (
     ClusterGraphError,
     DocumentError,
@@ -38,6 +36,8 @@ from clustergraph.errors import (
     to_graphql_error,
     to_http_response,
 )
+from clustergraph.http.graphql import answer_status
+from clustergraph.http.media import GRAPHQL_RESPONSE, JSON
 
 PROBE = """
 import importlib, json, pkgutil, sys

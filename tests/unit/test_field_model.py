@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from graphql import GraphQLObjectType, get_named_type
 
-from clustergraph.api.compiled import CompiledReads
-from clustergraph.api.schema import ClusterSchema, build_schema
+from clustergraph.execution.run import CompiledReads
 from clustergraph.paths import PROJECT_ROOT
+from clustergraph.schema.build import ClusterSchema, build_schema
 from clustergraph.settings import Settings
 from clustergraph.translate import specs
 from clustergraph.translate.roots import preparer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clustergraph.api.media import (
+from clustergraph.http.media import (
     GRAPHQL_RESPONSE,
     JSON,
     NegotiatedSSETransport,

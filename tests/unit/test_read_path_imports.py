@@ -15,7 +15,7 @@ def test_the_app_and_its_schema_load_no_ingestion_library() -> None:
     probe = (
         "import sys\n"
         "from clustergraph.app import create_app\n"
-        "from clustergraph.api.schema import build_schema\n"
+        "from clustergraph.schema.build import build_schema\n"
         "build_schema(); create_app()\n"
         f"print(','.join(m for m in {INGESTION_LIBRARIES!r} if m in sys.modules))\n"
     )

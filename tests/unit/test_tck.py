@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from clustergraph.api.compiled import CompiledReads
-from clustergraph.api.policies import bind_errors
-from clustergraph.api.schema import ClusterSchema, build_schema
+from clustergraph.execution.policies import bind_errors
+from clustergraph.execution.run import CompiledReads
+from clustergraph.schema.build import ClusterSchema, build_schema
 from clustergraph.settings import Settings
 from clustergraph.translate.roots import preparer
 

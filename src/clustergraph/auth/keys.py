@@ -9,7 +9,7 @@ from typing import Any
 
 from clustergraph.auth.identity import Identity, Role
 from clustergraph.cypher import keys as cypher
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 
 TOKEN_PREFIX = "cg_"
 

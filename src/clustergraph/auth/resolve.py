@@ -9,7 +9,7 @@ from __future__ import annotations
 from clustergraph.auth.identity import Identity, Unauthenticated
 from clustergraph.auth.keys import TOKEN_PREFIX, identify_key
 from clustergraph.auth.oidc import OidcVerifier
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 
 CREDENTIAL_HEADER = "authorization"
 

@@ -9,7 +9,7 @@ from neo4j import AsyncManagedTransaction
 from clustergraph.curation.tx import check_sources, lock_entities, record_change, require, run, union
 from clustergraph.curation.validate import InvalidInput, node_row
 from clustergraph.cypher import writes
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.importer.loader import node_params
 from clustergraph.importer.rows import NodeRow
 from clustergraph.model import KEY_VALUED_REL_PROPERTIES, Kind

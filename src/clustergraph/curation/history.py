@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clustergraph.cypher import history
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 
 # Above every sequence number: the first page starts below it.
 _NEWEST = 2**63 - 1

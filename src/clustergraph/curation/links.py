@@ -10,7 +10,7 @@ from clustergraph.curation.tx import check_sources, lock_entities, record_change
 from clustergraph.curation.validate import InvalidInput, relationship_row
 from clustergraph.cypher import writes
 from clustergraph.cypher.upsert import upsert_relationships
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.importer.rows import RelationshipRow
 from clustergraph.model import KEY_VALUED_REL_PROPERTIES, REL_TYPES
 

@@ -24,7 +24,7 @@ from clustergraph.curation.validate import InvalidInput, node_row
 from clustergraph.cypher import writes
 from clustergraph.cypher.lookup import INDEX_MERGED_KEYS
 from clustergraph.cypher.upsert import upsert_relationships
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.importer.loader import node_params
 from clustergraph.model import KEY_VALUED_REL_PROPERTIES, REL_TYPES, Kind
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from clustergraph.cypher.upsert import RETIRED_KEYS, unique_holders
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.importer.reader import Located, Rejected
 from clustergraph.importer.rows import NodeRow
 from clustergraph.model import UNIQUE_PROPERTIES, UniqueProperty

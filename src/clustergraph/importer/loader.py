@@ -17,12 +17,12 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
-from clustergraph import graph_version
 from clustergraph.cypher.changelog import RECORD_CHANGES
 from clustergraph.cypher.lookup import INDEX_MERGED_KEYS
 from clustergraph.cypher.upsert import EXISTING_KINDS, upsert_nodes, upsert_relationships
-from clustergraph.db import Graph
 from clustergraph.errors import WriteConflict
+from clustergraph.graph import version as graph_version
+from clustergraph.graph.db import Graph
 from clustergraph.importer.changes import node_change, relationship_change
 from clustergraph.importer.conflicts import retired_keys, retired_rows, subject, unique_value_rows
 from clustergraph.importer.reader import Located, Rejected, read

@@ -23,24 +23,13 @@ from typing import Any
 import httpcore
 import httpx
 
+from clustergraph.settings import Network
+
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class AddressRefused(httpcore.ConnectError):
     """The host of a URL is, or resolves to, an address articles may not be fetched from."""
-
-
-def parse_networks(text: str) -> tuple[Network, ...]:
-    """`"10.1.0.0/16, 127.0.0.1"` as networks; a ValueError names the entry that is not one."""
-    networks = []
-    for entry in (part.strip() for part in text.split(",")):
-        if entry:
-            try:
-                networks.append(ipaddress.ip_network(entry, strict=False))
-            except ValueError:
-                raise ValueError(f"{entry!r} is not an IP address or network (CIDR)") from None
-    return tuple(networks)
 
 
 def _plain(address: Address) -> Address:

@@ -20,6 +20,7 @@ from trafilatura.settings import Document
 
 from clustergraph.ingest import addresses, language
 from clustergraph.ingest.bounds import FETCH_TIMEOUT, MAX_BYTES
+from clustergraph.settings import Network
 from clustergraph.translate.plan import BadInput
 
 MIN_TEXT = 80  # characters of main text below which a page is taken to have none
@@ -45,7 +46,7 @@ class Article:
         return hashlib.sha256((self.url or self.text).encode()).hexdigest()
 
 
-async def fetch(url: str, guard: tuple[addresses.Network, ...] | None = None) -> tuple[bytes, str]:
+async def fetch(url: str, guard: tuple[Network, ...] | None = None) -> tuple[bytes, str]:
     """The body and media type at `url`, at most MAX_BYTES of it.
 
     With a `guard` (what an API request gets), every connection, redirects' included, goes

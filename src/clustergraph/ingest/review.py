@@ -17,7 +17,7 @@ from clustergraph.curation import entities, links
 from clustergraph.curation.tx import run
 from clustergraph.curation.validate import InvalidInput, relationship_row
 from clustergraph.cypher import proposals as cypher
-from clustergraph.db import Graph
+from clustergraph.graph.db import Graph
 from clustergraph.model import REL_TYPES, Kind
 
 STATUSES = ("OPEN", "ACCEPTED", "REJECTED")

@@ -18,8 +18,8 @@ from clustergraph.curation.tx import lock_entities, record_change, run
 from clustergraph.curation.validate import node_row
 from clustergraph.cypher import proposals as cypher
 from clustergraph.cypher import writes
-from clustergraph.db import Graph
 from clustergraph.folding import fold
+from clustergraph.graph.db import Graph
 from clustergraph.importer.loader import node_params
 from clustergraph.ingest.document import Article
 from clustergraph.ingest.pipeline import Analysis, analyse

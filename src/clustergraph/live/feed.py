@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from clustergraph.cypher.changelog import CHANGES_AFTER, LAST_SEQ
-from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.errors import SlowConsumer
+from clustergraph.graph.db import Graph, GraphUnavailable, QueryTimeout
 
 log = logging.getLogger("clustergraph.live")
 

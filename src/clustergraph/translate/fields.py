@@ -1,8 +1,8 @@
 """The field model: what each schema field reads of the graph and how its value is read from its parent's row.
 
-Built once with the schema (`api/field_model.py`, from what each type definition declares
+Built once with the schema (`schema/field_model.py`, from what each type definition declares
 in its fields' `metadata`), then read by the planner (`plan.py`, `roots.py`: the `graph`
-spec) and by the shaper (`api/shape.py`: the `read`). The resolvers graphql-core runs
+spec) and by the shaper (`execution/shape.py`: the `read`). The resolvers graphql-core runs
 read with the same functions, so the two executors cannot read a field differently.
 A field with no `read` is only graphql-core's to resolve (history, review, the live feed).
 """

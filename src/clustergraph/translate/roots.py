@@ -5,7 +5,7 @@ arguments (coerced, schema defaults applied) and the request's fragments and var
 `prepare` turns it into a `Prepared`: the Cypher query, and `finish`, which turns the
 rows Neo4j returns into the field's answer (the rows already carry the selection's
 shape; `finish` adds only what the query cannot know, such as "no entity has this key").
-The GraphQL resolvers (`api/query.py`) and the compiled path (`api/compiled.py`) both
+The GraphQL resolvers (`schema/query.py`) and the compiled path (`execution/run.py`) both
 call it, so the two cannot plan differently.
 """
 

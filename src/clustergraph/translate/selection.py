@@ -1,6 +1,6 @@
 """The one selection walker: which fields a request asks for under a field, per concrete type.
 
-The cost (`cost.py`), the planner (`plan.py`, `roots.py`) and the shaper (`api/shape.py`) all read it.
+The cost (`cost.py`), the planner (`plan.py`, `roots.py`) and the shaper (`execution/shape.py`) all read it.
 
 Works on graphql-core's AST as the executor sees it: fragments (named and inline, with
 their type conditions), @skip/@include, aliases, and argument values with variables.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
+from clustergraph.http.csp import HTML_SECURITY_HEADERS, policy_for
 
 ARTICLE_HTML = """<!doctype html>
 <html lang="en">

@@ -4,7 +4,7 @@
 (`Content-Disposition: attachment`) with the format's media type. A neighbourhood is
 bounded by `depth` and `limit` (nodes), and says in `X-Truncated` whether `limit` cut
 it; the whole graph is streamed from Neo4j. A POST exports the view it carries (what the
-explorer shows, with positions, colours and sizes: `clustergraph.web.view`).
+explorer shows, with positions, colours and sizes: `clustergraph.exporting.view`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from clustergraph.cypher import export as cypher
-from clustergraph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.errors import BadUserInput, NotFound, PayloadTooLarge, to_http_response
-from clustergraph.exports import FILE_TYPES, Format, GraphBuilder, place, write
+from clustergraph.exporting.formats import FILE_TYPES, Format, GraphBuilder, place, write
+from clustergraph.exporting.view import View, parse_view
+from clustergraph.graph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.settings import Settings
-from clustergraph.web.view import View, parse_view
 
 # A posted view of the largest size is about 150 bytes a node and 60 an edge.
 MAX_VIEW_BYTES = 4_000_000

@@ -12,11 +12,11 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
-from clustergraph.api.csp import HTML_SECURITY_HEADERS, policy_for
 from clustergraph.errors import BadUserInput, NotFound, to_http_response
+from clustergraph.http.cors import frame_ancestors
+from clustergraph.http.csp import HTML_SECURITY_HEADERS, policy_for
 from clustergraph.paths import PROJECT_ROOT
 from clustergraph.settings import Settings
-from clustergraph.web.cors import frame_ancestors
 
 DIST = PROJECT_ROOT / "web" / "dist"
 

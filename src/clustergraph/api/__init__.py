@@ -1,1 +1,0 @@
-"""The GraphQL API: schema types, root fields, errors and extensions (HTTP lives in `http`)."""

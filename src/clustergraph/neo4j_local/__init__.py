@@ -1,5 +1,0 @@
-"""Running a real Neo4j Community server without Docker."""
-
-from clustergraph.neo4j_local.server import NEO4J_VERSION, LocalServer, Neo4jLocalError
-
-__all__ = ["NEO4J_VERSION", "LocalServer", "Neo4jLocalError"]
