@@ -31,6 +31,7 @@ from clustergraph.location import GraphLocation
 from clustergraph.metrics import metrics
 from clustergraph.observe import RequestLog
 from clustergraph.ratelimit import RateLimit
+from clustergraph.reconcile import http as reconcile_http
 from clustergraph.settings import Settings, get_settings
 from clustergraph.web import pages
 from clustergraph.web.article_page import article_page
@@ -120,6 +121,8 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Route("/embed", pages.embed),
             Route("/export/{format}", export, methods=["GET", "POST"]),
             Route("/metrics", metrics),
+            # The W3C reconciliation API (OpenRefine): /reconcile and its suggest and preview.
+            *reconcile_http.routes(),
         ],
         # Outermost first: the client's address is settled (trusted proxies only), then every
         # request is logged and counted, refused ones included.
@@ -131,7 +134,9 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
                 per_address=settings.rate_limit_per_address,
                 per_key=settings.rate_limit_per_key,
                 storage=settings.rate_limit_storage,
+                paths=("/graphql", *reconcile_http.PATHS),
             ),
+            Middleware(reconcile_http.OpenCors),
             cors_middleware(settings),
             Middleware(Bookmarks),
         ],
