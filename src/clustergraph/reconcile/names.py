@@ -39,6 +39,7 @@ LEGAL_FORMS: tuple[tuple[str, ...], ...] = tuple(
         "e v",
         "z s",
         "o p s",
+        "s c a r l",
         "nonprofit kft",
         "nonprofit zrt",
         "public limited company",
@@ -63,6 +64,11 @@ LEGAL_FORMS: tuple[tuple[str, ...], ...] = tuple(
         "ev",
         "se",
         "as",
+        "co",
+        "scarl",
+        "ggmbh",
+        "kht",
+        "o z",
     )
 )
 LEGAL_FORMS = tuple(sorted(LEGAL_FORMS, key=len, reverse=True))
@@ -96,6 +102,73 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "coc": ("chamber", "commerce"),
 }
 
+# The generic words of organisation names in the graph's languages, written as the English
+# word the graph's names use: "Agenzia di Sviluppo" and "Development Agency" share words.
+# Only words that say what kind of body it is; the words that say which body stay as typed.
+GLOSSARY: dict[str, str] = {
+    # Polish
+    "agencja": "agency",
+    "rozwoju": "development",
+    "regionalnego": "regional",
+    "regionalna": "regional",
+    "klaster": "cluster",
+    "klastrow": "cluster",
+    "izba": "chamber",
+    "gospodarcza": "economic",
+    "gospodarczego": "economic",
+    "spolka": "company",
+    "korporacja": "corporation",
+    "centrum": "centre",
+    "krajowa": "national",
+    "narodowa": "national",
+    "stowarzyszenie": "association",
+    # Czech, Slovak
+    "agentura": "agency",
+    "rozvojova": "development",
+    "rozvoj": "development",
+    "rozvoje": "development",
+    "regionalni": "regional",
+    "klastr": "cluster",
+    "klastrova": "cluster",
+    "klastrov": "cluster",
+    "narodni": "national",
+    "narodna": "national",
+    "asociace": "association",
+    "asociacia": "association",
+    "unia": "union",
+    "komora": "chamber",
+    "hospodarska": "commerce",
+    # German
+    "agentur": "agency",
+    "entwicklung": "development",
+    "kammer": "chamber",
+    "zentrum": "centre",
+    "wirtschaftskammer": "chamber",
+    # Italian
+    "agenzia": "agency",
+    "sviluppo": "development",
+    "regione": "region",
+    "direzione": "department",
+    "camera": "chamber",
+    "commercio": "commerce",
+    "centro": "centre",
+    "ricerca": "research",
+    "economico": "economic",
+    "associazione": "association",
+    # Hungarian
+    "fejlesztesi": "development",
+    "regionalis": "regional",
+    "ugynokseg": "agency",
+    "kozpont": "centre",
+    "klaszter": "cluster",
+    "tarsasag": "company",
+    # Slovene
+    "agencija": "agency",
+    "razvojna": "development",
+    "javna": "public",
+    "center": "centre",
+}
+
 # Words that join a name's words in the graph's languages: they tell no entity apart.
 STOP_WORDS = word_set(
     "the of and for a an in at on by to "  # English
@@ -104,7 +177,9 @@ STOP_WORDS = word_set(
     "di del della dei degli e per "  # Italian
     "a az es "  # Hungarian
     "v ve pro "  # Czech, Slovak
-    "de la le les du et en"  # French (Brussels), and the Latin "de"
+    "de la le les du et en "  # French (Brussels), and the Latin "de"
+    "za pre "  # Slovene, Slovak
+    "ms mr mrs dr prof ing mgr"  # titles before a person's name
 )
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -122,10 +197,15 @@ class Words:
     def text(self) -> str:
         return " ".join(self.words)
 
+    @property
+    def compact(self) -> str:
+        """The words run together: "ClustersCord", "Clu-Strat" and "Clusters Cord" meet here."""
+        return "".join(self.words)
+
 
 def raw_words(name: str) -> list[str]:
     """Folded words, dots inside abbreviations joined ("S.p.A." -> "s p a" stays split)."""
-    folded = fold(name).replace("&", " and ").replace("+", " plus ")
+    folded = fold(name).replace("&", " and ")
     return _WORD.findall(folded)
 
 
@@ -146,14 +226,27 @@ def _drop_legal_forms(words: list[str]) -> list[str]:
 def _expand(words: list[str]) -> list[str]:
     expanded: list[str] = []
     for word in words:
-        expanded.extend(ABBREVIATIONS.get(word, (word,)))
+        expanded.extend(GLOSSARY.get(w, w) for w in ABBREVIATIONS.get(word, (word,)))
     return expanded
+
+
+_BRACKETED = re.compile(r"\s*\(([^()]*)\)\s*")
+
+
+def bracketed(name: str) -> tuple[str, str | None]:
+    """A name and what a list wrote in brackets after it ("... Corporation (WRS)"): often an
+    acronym or a country, never part of the name."""
+    found = _BRACKETED.search(name)
+    if found is None or not name[: found.start()].strip():
+        return name, None
+    return (name[: found.start()] + " " + name[found.end() :]).strip(), found.group(1).strip() or None
 
 
 def words(name: str) -> Words:
     """The words that tell a name apart, as `Words`."""
-    raw = raw_words(name)
-    kept = [w for w in _expand(_drop_legal_forms(raw)) if w not in STOP_WORDS]
+    raw = raw_words(bracketed(name)[0])
+    # One-letter words go too: the "s" of "Marshal's", initials.
+    kept = [w for w in _expand(_drop_legal_forms(raw)) if w not in STOP_WORDS and len(w) > 1]
     return Words(tuple(kept or raw), " ".join(raw))
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from clustergraph.folding import fold
-from clustergraph.reconcile.names import Words, acronym_of, raw_words, word_set, words
+from clustergraph.reconcile.names import Words, acronym_of, bracketed, raw_words, word_set, words
 
 # Words most names of the graph's kinds share: they count for less than distinctive words.
 GENERIC = word_set(
@@ -69,26 +69,44 @@ def _best(word: str, others: tuple[str, ...] | frozenset[str]) -> float:
     return max((word_similarity(word, o) for o in others), default=0.0)
 
 
-def name_similarity(query: Words, name: Words, places: frozenset[str] = frozenset()) -> float:
+@dataclass(frozen=True)
+class NameScore:
+    """How alike two names are (0..1), and whether every word that tells a body apart (not
+    a generic word) found its like on the other side: a sure match needs `complete`."""
+
+    value: float
+    complete: bool
+
+
+NO_NAME = NameScore(0.0, False)
+# A word counts as found for `complete` from this similarity on.
+FOUND = 0.8
+
+
+def name_similarity(query: Words, name: Words, places: frozenset[str] = frozenset()) -> NameScore:
     """Weighted F1 of the two names' words; query words naming the candidate's place count too."""
     if not query.words or not name.words:
-        return 0.0
-    q_total = sum(_weight(w) for w in query.words)
-    q_found = 0.0
+        return NO_NAME
+    q_found: list[tuple[str, float]] = []
     for w in query.words:
         found = _best(w, name.words)
-        if found == 0.0 and w in places:
+        if found == 0.0 and _best(w, places) >= 0.9:
             found = 1.0
-        q_found += _weight(w) * found
-    n_total = sum(_weight(w) for w in name.words)
-    n_found = sum(_weight(w) * _best(w, query.words) for w in name.words)
-    recall, precision = q_found / q_total, n_found / n_total
-    if recall + precision == 0:
-        return 0.0
-    f1 = 2 * recall * precision / (recall + precision)
+        q_found.append((w, found))
+    n_found = [(w, _best(w, query.words)) for w in name.words]
+    recall = sum(_weight(w) * f for w, f in q_found) / sum(_weight(w) for w, _ in q_found)
+    precision = sum(_weight(w) * f for w, f in n_found) / sum(_weight(w) for w, _ in n_found)
+    complete = all(f >= FOUND for w, f in (*q_found, *n_found) if w not in GENERIC)
+    f1 = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
     # Word order aside, the letters of the whole names (rapidfuzz) break near ties.
     letters = fuzz.token_sort_ratio(query.text, name.text) / 100
-    return 0.9 * f1 + 0.1 * letters
+    by_words = NameScore(0.9 * f1 + 0.1 * letters, complete) if f1 else NO_NAME
+    # Short names run together or split apart ("ClustersCord", "Clu-Strat"): the letters alone.
+    if min(len(query.words), len(name.words)) <= 2 and len(query.compact) >= 6:
+        joined = fuzz.ratio(query.compact, name.compact) / 100
+        if joined >= 0.9 and joined > by_words.value:
+            return NameScore(joined, True)
+    return by_words
 
 
 @dataclass(frozen=True)
@@ -133,6 +151,7 @@ class Scored:
     candidate: Candidate
     score: float  # 0..1
     name: float  # the name's part alone
+    complete: bool = False  # every distinctive word found its like
     agreed: list[str] = field(default_factory=list)
     disagreed: list[str] = field(default_factory=list)
     match: bool = False
@@ -165,20 +184,33 @@ def agrees(prop: Property, c: Candidate) -> bool | None:
 def score(query: str, props: list[Property], c: Candidate) -> Scored:
     q = words(query)
     places = c.place_words()
-    best = max((name_similarity(q, words(v), places) for v in c.variants() if v), default=0.0)
+    named = max(
+        (name_similarity(q, words(v), places) for v in c.variants() if v),
+        key=lambda n: (n.value, n.complete),
+        default=NO_NAME,
+    )
     # An acronym typed for a name the graph holds whole ("SKTS") is a candidate, never sure.
     if len(q.words) == 1 and len(q.words[0]) >= 3 and q.words[0] == acronym_of(c.name):
-        best = max(best, 0.8)
+        named = max(named, NameScore(0.8, False), key=lambda n: n.value)
     if query.strip() in (c.key, *c.merged_keys):
-        best = 1.0
-    result = Scored(c, best, best)
+        named = NameScore(1.0, True)
+    result = Scored(c, named.value, named.value, complete=named.complete)
+    # What a list wrote in brackets after the name ("(WRS)", "(AT)") agrees when it is the
+    # candidate's acronym or country; anything else there says nothing.
+    _, hint = bracketed(query)
+    if hint is not None:
+        for pid in ("acronym", "country"):
+            if agrees(Property(pid, (hint,)), c) and all(p.pid != pid for p in props):
+                result.agreed.append(pid)
     for prop in props:
         verdict = agrees(prop, c)
         if verdict is True:
             result.agreed.append(prop.pid)
         elif verdict is False:
             result.disagreed.append(prop.pid)
-    result.score = max(0.0, min(1.0, best + AGREE * len(result.agreed) - DISAGREE * len(result.disagreed)))
+    result.score = max(
+        0.0, min(1.0, named.value + AGREE * len(result.agreed) - DISAGREE * len(result.disagreed))
+    )
     return result
 
 
@@ -197,6 +229,7 @@ def rank(query: str, props: list[Property], candidates: list[Candidate]) -> list
         top.match = (
             top.score >= MATCH_SCORE
             and top.name >= MATCH_SCORE - AGREE
+            and top.complete
             and not top.disagreed
             and top.score - runner_up >= MATCH_MARGIN
         )

@@ -42,9 +42,14 @@ def _fuzzy(term: str) -> str:
 def name_lucene(text: str) -> str | None:
     """The full-text query that finds a name's candidates: every word, near misses of long
     words, the stem of inflected ones; over the name and the other names and aliases."""
+    raw = raw_words(text)
+    # A name of a few short words ("AT+R") keeps its one-letter words; split names
+    # ("Clu-Strat") are also looked for as one word.
+    shortest = 1 if len(raw) <= 3 else 2
+    joined = ["".join(raw)] if 2 <= len(raw) <= 3 else []
     terms: list[str] = []
-    for word in (*words(text).words, *raw_words(text)):
-        if len(word) > 1 and word not in terms:
+    for word in (*words(text).words, *raw, *joined):
+        if len(word) >= shortest and word not in terms:
             terms.append(word)
     terms = terms[:MAX_TERMS]
     if not terms:
