@@ -129,6 +129,8 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
         middleware=[
             *trusted_proxies(settings.forwarded_allow_ips),
             Middleware(RequestLog),
+            # Outside the rate limit, so that a refusal reaches OpenRefine readable.
+            Middleware(reconcile_http.OpenCors),
             Middleware(
                 RateLimit,
                 per_address=settings.rate_limit_per_address,
@@ -136,7 +138,6 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
                 storage=settings.rate_limit_storage,
                 paths=("/graphql", *reconcile_http.PATHS),
             ),
-            Middleware(reconcile_http.OpenCors),
             cors_middleware(settings),
             Middleware(Bookmarks),
         ],

@@ -70,6 +70,11 @@ def _key_of(text: str) -> str | None:
     return text if looks else None
 
 
+def _unlocalized(names: list[str]) -> tuple[str, ...]:
+    # Localized names are "lang:value"; a place is compared by its value.
+    return tuple(dict.fromkeys(n.split(":", 1)[1] if ":" in n[:4] else n for n in names if n))
+
+
 def candidate(row: dict[str, Any]) -> Candidate:
     return Candidate(
         key=row["key"],
@@ -81,9 +86,9 @@ def candidate(row: dict[str, Any]) -> Candidate:
         country=row["country"],
         description=row["description"],
         merged_keys=tuple(row["mergedKeys"]),
-        country_names=tuple(row["countryNames"]),
-        region_names=tuple(row["regionNames"]),
-        city_names=tuple(row["cityNames"]),
+        country_names=_unlocalized(row["countryNames"]),
+        region_names=_unlocalized(row["regionNames"]),
+        city_names=_unlocalized(row["cityNames"]),
     )
 
 
