@@ -4,8 +4,9 @@ The package in layers, from the top down; a module imports only from its own lay
 layers below it (tests/unit/test_layers.py holds the same list and checks every import):
 
 1. `app`, `cli`: where everything is put together.
-2. `http`, `web`: transport (GraphQL over HTTP and WebSocket, negotiation, persisted and
-   cached GET, rate limits, CORS) and the service's own pages and export endpoints.
+2. `http`, `web`, `reconcile`: transport (GraphQL over HTTP and WebSocket, negotiation, persisted and
+   cached GET, rate limits, CORS), the service's own pages and export endpoints, and the
+   W3C reconciliation service OpenRefine speaks to.
 3. `schema`: the GraphQL schema as plain Strawberry classes, their descriptions, the field model.
 4. `execution`: compile, bind, cost, run and shape a request; the policies every operation passes.
 5. `curation`, `importer`, `ingest`, `live`, `auth`, `exporting`: what the service does besides reading.

@@ -33,6 +33,7 @@ from clustergraph.live.feed import ChangeFeed
 from clustergraph.live.trim import Trimmer, freeze_startup_objects
 from clustergraph.metrics import metrics
 from clustergraph.observe import RequestLog
+from clustergraph.reconcile import http as reconcile_http
 from clustergraph.settings import Settings, get_settings
 from clustergraph.web import pages
 from clustergraph.web.article_page import article_page
@@ -120,17 +121,22 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Route("/embed", pages.embed),
             Route("/export/{format}", export, methods=["GET", "POST"]),
             Route("/metrics", metrics),
+            # The W3C reconciliation API (OpenRefine): /reconcile and its suggest and preview.
+            *reconcile_http.routes(),
         ],
         # Outermost first: the client's address is settled (trusted proxies only), then every
         # request is logged and counted, refused ones included.
         middleware=[
             *trusted_proxies(settings.forwarded_allow_ips),
             Middleware(RequestLog),
+            # Outside the rate limit, so that a refusal reaches OpenRefine readable.
+            Middleware(reconcile_http.OpenCors),
             Middleware(
                 RateLimit,
                 per_address=settings.rate_limit_per_address,
                 per_key=settings.rate_limit_per_key,
                 storage=settings.rate_limit_storage,
+                paths=("/graphql", *reconcile_http.PATHS),
             ),
             cors_middleware(settings),
             Middleware(Bookmarks),

@@ -25,7 +25,8 @@ HTTP status). Nothing else writes an error body.
     │   ├── MethodNotAllowed                METHOD_NOT_ALLOWED             405  (Allow header)
     │   ├── NotAcceptable                   NOT_ACCEPTABLE                 406
     │   ├── RequestTimeout                  REQUEST_TIMEOUT                408
-    │   └── PayloadTooLarge                 PAYLOAD_TOO_LARGE              413
+    │   ├── PayloadTooLarge                 PAYLOAD_TOO_LARGE              413
+    │   └── reconcile.protocol.BadReconcileRequest  BAD_RECONCILE_REQUEST  400
     ├── BadBookmark                         BAD_BOOKMARK                   400
     │   └── UnknownBookmark
     ├── Unauthenticated                     UNAUTHENTICATED                401
@@ -46,7 +47,7 @@ A class with no code of its own shares its parent's; every code a class declares
 own (`tests/unit/test_errors.py` walks the tree against this drawing).
 
 **The one error shape.** Every answer that is an error, GraphQL's or not (`/graphql`
-refusing a request, `/export/...`, `/embed`, `/widget.js`, `/assets/...`, the rate limit,
+refusing a request, `/export/...`, `/reconcile...`, `/embed`, `/widget.js`, `/assets/...`, the rate limit,
 a bad `Clustergraph-Bookmark`, a refused event stream, an unknown path or method), is
 JSON in GraphQL's own error shape, so a client reads one shape, with a code, whatever
 it asked for:

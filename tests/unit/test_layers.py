@@ -16,7 +16,7 @@ import clustergraph
 SRC = Path(clustergraph.__file__).parent.parent
 LAYERS: list[set[str]] = [
     {"app", "cli"},
-    {"http", "web"},
+    {"http", "web", "reconcile"},
     {"schema"},
     {"execution"},
     {"curation", "importer", "ingest", "live", "auth", "exporting"},
