@@ -138,17 +138,17 @@ def _write_relationships(
     rel_type: str, rows: list[RelationshipRow], kinds: dict[str, Kind], out: BulkInput, changes: _Changes
 ) -> None:
     types = rel_properties_of(rel_type)
-    stored = [{**row.properties, "sources": list(row.sources)} for row in rows]
-    names = sorted({name for props in stored for name in props})
+    names = sorted({name for row in rows for name in row.properties})
+    # Which columns may span lines (strings); `sources`, last, are keys (never empty: validation).
+    texts = [n for n in names if types[n] is str]
     file = out.folder / f"rel-{rel_type}.csv"
-    with _csv(file, [_START, _END, *(header(n, types[n]) for n in names)]) as writer:
-        for row, props in zip(rows, stored, strict=True):
-            values = [props.get(n) for n in names]
-            # Relationship lists are `sources` only: keys, never empty (validation).
-            assert all(expressible(v) for v in values if isinstance(v, list)), row
-            out.multiline = out.multiline or any(multiline(v) for v in values)
-            writer.writerow([row.start, row.end, *(cell(v) for v in values)])
-            changes.relationship(rel_type, row, props, kinds[row.start])
+    columns = [_START, _END, *(header(n, types[n]) for n in names), header("sources", list)]
+    with _csv(file, columns) as writer:
+        for row in rows:
+            props = row.properties
+            out.multiline = out.multiline or any(multiline(props.get(n)) for n in texts)
+            writer.writerow([row.start, row.end, *[cell(props.get(n)) for n in names], cell(row.sources)])
+            changes.relationship(rel_type, row, kinds[row.start])
     out.relationships.append((rel_type, file))
     out.relationship_rows += len(rows)
 
@@ -188,8 +188,9 @@ class _Changes:
         if self._changes is not None:
             self._record(node_change(kind, {"created": True, "key": key, "before": None, "after": params}))
 
-    def relationship(self, rel_type: str, row: RelationshipRow, props: dict[str, Any], start: Kind) -> None:
+    def relationship(self, rel_type: str, row: RelationshipRow, start: Kind) -> None:
         if self._changes is not None:
+            props = {**row.properties, "sources": list(row.sources)}  # as upsert_relationships sets them
             record = {"created": True, "start": row.start, "end": row.end, "before": None, "after": props}
             # RECORD_CHANGES gives a relationship's change the kind of its first key's entity.
             self._record({**relationship_change(rel_type, record), "kind": start.value})

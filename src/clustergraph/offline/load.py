@@ -117,7 +117,8 @@ async def _with(graph: Graph, work: Callable[[Graph], Awaitable[T]]) -> T:
 
 async def _checked_plan(graph: Graph, path: Path) -> Plan:
     await refuse_unless_empty(graph)
-    return await plan_import(graph, path)
+    # Empty: no key, retired key or unique value to look up in it.
+    return await plan_import(None, path)
 
 
 async def refuse_unless_empty(graph: Graph) -> None:
