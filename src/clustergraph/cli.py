@@ -163,20 +163,48 @@ def _import(path: Path, dry_run: bool, skip_invalid: bool, history: bool = True)
         except BatchConflict as error:
             bar.stop()
             _fail(str(error))
+    _summarise(path, report)
+    return report
+
+
+def _summarise(path: Path, report: ImportReport, how: str = "") -> None:
     for rejected in report.rejected:
         # A Text, not markup: a row's keys and values are printed as they are (no `:emoji:`, no `[style]`).
         label = "conflict" if rejected.conflict else "rejected"
         console.print(Text.assemble((label, "red"), " ", str(rejected)), highlight=False)
     conflicts = sum(1 for r in report.rejected if r.conflict)
     summary = (
-        f"{'validated' if not report.written else 'imported'} {path}: created {report.created}, "
+        f"{'validated' if not report.written else 'imported'} {path}{how}: created {report.created}, "
         f"updated {report.updated}, unchanged {report.unchanged}, rejected {len(report.rejected)}"
         + (f" ({conflicts} in conflict with the graph or the import)" if conflicts else "")
     )
     click.echo(summary)
     if report.rejected and not report.written:
         click.echo("nothing was written: fix the rejected rows (or pass --skip-invalid)")
-    return report
+
+
+def _import_offline(path: Path, dry_run: bool, skip_invalid: bool, history: bool) -> ImportReport:
+    from clustergraph.offline.load import offline_import
+
+    def say(message: str) -> None:
+        console.print(Text(message), highlight=False)
+
+    try:
+        result = offline_import(get_settings(), path, dry_run, skip_invalid, history, _cli_actor(), say)
+    except GraphUnavailable as error:
+        _fail(f"Neo4j does not answer ({error}).")
+    except OperatorError as error:  # not empty, not the managed server, neo4j-admin failed
+        _fail(error.message())
+    _summarise(path, result.report, " offline")
+    if result.files is not None:
+        files, total = result.files, result.total_s
+        phases = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.seconds.items())
+        click.echo(
+            f"{files.entities:,} entities, {files.relationship_rows:,} relationships, "
+            f"{files.provenance:,} provenance edges, {files.changes:,} changes in {total:.1f} s "
+            f"({files.relationship_rows / total:,.0f} relationships/s): {phases}"
+        )
+    return result.report
 
 
 _IMPORT_HELP = """Load nodes and relationships from JSON Lines or CSV files (a file or a folder).
@@ -204,8 +232,18 @@ concurrent writer) writes nothing, and the import stops with a plain message.
     is_flag=True,
     help="Leave no per-row Change records (a first load of a large or synthetic dataset; about twice as fast).",
 )
-def import_command(path: Path, dry_run: bool, skip_invalid: bool, no_history: bool) -> None:
-    report = _import(path, dry_run, skip_invalid, history=not no_history)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="A first load into an empty database through neo4j-admin's offline importer (the managed "
+    "local Neo4j only): stops Neo4j, imports, starts it and creates the schema. Refuses a database "
+    "that holds anything. Many times faster; writes the same graph, history included.",
+)
+def import_command(path: Path, dry_run: bool, skip_invalid: bool, no_history: bool, offline: bool) -> None:
+    if offline:
+        report = _import_offline(path, dry_run, skip_invalid, history=not no_history)
+    else:
+        report = _import(path, dry_run, skip_invalid, history=not no_history)
     sys.exit(1 if report.rejected else 0)
 
 

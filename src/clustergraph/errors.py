@@ -41,7 +41,8 @@ HTTP status). Nothing else writes an error body.
     ├── QueryTimeout                        QUERY_TIMEOUT                  504  (bound, limit or budget, spent)
     └── OperatorError                       OPERATOR_ERROR                 500  (CLI only)
         ├── graph.migrations.MigrationChanged
-        └── graph.neo4j_local.server.Neo4jLocalError
+        ├── graph.neo4j_local.server.Neo4jLocalError
+        └── offline.load.OfflineImportRefused
 
 A class with no code of its own shares its parent's; every code a class declares is its
 own (`tests/unit/test_errors.py` walks the tree against this drawing).

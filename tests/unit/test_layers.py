@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"http", "web", "reconcile"},
     {"schema"},
     {"execution"},
-    {"curation", "importer", "ingest", "live", "auth", "exporting"},
+    {"curation", "importer", "offline", "ingest", "live", "auth", "exporting"},
     {"translate"},
     {"graph"},
     {"cypher"},

@@ -40,17 +40,22 @@ def retired_rows(nodes: list[Located], retired: dict[str, str]) -> list[Rejected
     ]
 
 
-async def unique_value_rows(graph: Graph, nodes: list[Located]) -> list[Rejected]:
+async def unique_value_rows(graph: Graph | None, nodes: list[Located]) -> list[Rejected]:
     found: list[Rejected] = []
     for unique in UNIQUE_PROPERTIES:
         found += await _unique_values(graph, unique, nodes)
     return found
 
 
-async def _unique_values(graph: Graph, unique: UniqueProperty, nodes: list[Located]) -> list[Rejected]:
+async def _unique_values(graph: Graph | None, unique: UniqueProperty, nodes: list[Located]) -> list[Rejected]:
+    """Values held in the graph (None: an empty one) or given twice in the import."""
     rows = [(i, i.row) for i in nodes if isinstance(i.row, NodeRow) and i.row.kind is unique.kind]
     values = {row.properties[unique.name] for _, row in rows if unique.name in row.properties}
-    held = await graph.read(unique_holders(unique.kind, unique.name), {"values": sorted(values)})
+    held = (
+        await graph.read(unique_holders(unique.kind, unique.name), {"values": sorted(values)})
+        if graph
+        else []
+    )
     holders = {row["value"]: row["key"] for row in held}
     first: dict[object, tuple[Located, NodeRow]] = {}
     found: list[Rejected] = []

@@ -85,7 +85,9 @@ class Plan:
         return sum(map(len, self.nodes.values())) + sum(map(len, self.relationships.values()))
 
 
-async def plan_import(graph: Graph, path: Path) -> Plan:
+async def plan_import(graph: Graph | None, path: Path) -> Plan:
+    """The accepted rows of the files at `path` and the rejected ones, checked against
+    `graph` (None: an empty graph, known to hold nothing to look up: the offline import)."""
     located: list[Located] = []
     plan = Plan()
     for item in read(path):
@@ -94,8 +96,8 @@ async def plan_import(graph: Graph, path: Path) -> Plan:
         else:
             located.append(item)
     node_kinds, nodes = _accept_nodes(located, plan)
-    known = await _existing_kinds(graph, located, node_kinds)
-    retired = await retired_keys(graph, _named_keys(located) - known.keys())
+    known = await _existing_kinds(graph, located, node_kinds) if graph else {}
+    retired = await retired_keys(graph, _named_keys(located) - known.keys()) if graph else {}
     refused = _node_kind_rows(nodes, node_kinds, known)
     refused += retired_rows(nodes, retired)
     refused += await unique_value_rows(graph, nodes)

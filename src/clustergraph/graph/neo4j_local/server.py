@@ -305,6 +305,11 @@ class LocalServer:
         )
 
     def _admin(self, *args: str) -> None:
+        self.admin(*args)
+
+    def admin(self, *args: str, timeout: float = 180.0) -> str:
+        """Run `neo4j-admin ARGS` (the distribution's own tool, from the same jars) on this
+        home's configuration; its output, or Neo4jLocalError with the tail of it."""
         java = self.java()
         self.ensure_runtime()
         self.write_config()
@@ -314,10 +319,11 @@ class LocalServer:
             capture_output=True,
             text=True,
             check=False,
-            timeout=180,
+            timeout=timeout,
         )
         if result.returncode != 0:
             raise Neo4jLocalError(f"neo4j-admin {args[0]} failed:\n{_tail(result.stdout + result.stderr)}")
+        return result.stdout
 
 
 def new_password() -> str:
