@@ -26,9 +26,9 @@ from clustergraph.app import create_app
 from clustergraph.auth.identity import Role
 from clustergraph.graph.db import Graph
 from clustergraph.graph.location import GraphLocation
-from clustergraph.ingest.addresses import parse_networks, permitted
+from clustergraph.ingest.addresses import permitted
 from clustergraph.ingest.document import IngestError, http_url
-from clustergraph.settings import Settings
+from clustergraph.settings import Settings, parse_networks
 from tests.curation.ingest_support import pages
 from tests.support import codes, serve, snapshot
 
