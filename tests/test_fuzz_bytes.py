@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 EXAMPLES = int(os.environ.get("CLUSTERGRAPH_FUZZ_BYTES_EXAMPLES", "1500"))
 SEED = int(os.environ.get("CLUSTERGRAPH_FUZZ_SEED", "24"))
-EXAMPLES_DIR = Path(__file__).parents[1] / "src" / "clustergraph" / "api" / "examples"
+EXAMPLES_DIR = Path(__file__).parents[1] / "src" / "clustergraph" / "http" / "examples"
 GRAPHQL = "/graphql"
 # The other routes and the statuses their documentation gives (never 500).
 ROUTES: dict[str, set[int]] = {
@@ -47,6 +47,7 @@ VALID_BODIES = [
     json.dumps({"query": path.read_text(encoding="utf-8")}).encode()
     for path in sorted(EXAMPLES_DIR.glob("*.graphql"))
 ]
+assert VALID_BODIES, f"no example queries under {EXAMPLES_DIR} to mutate"
 CONTENT_TYPES = [
     "application/json",
     "application/graphql+json",
