@@ -17,14 +17,14 @@ from starlette.routing import Route, WebSocketRoute
 from clustergraph.auth.oidc import OidcVerifier
 from clustergraph.auth.resolve import Authenticator
 from clustergraph.client_address import trusted_proxies
-from clustergraph.errors import NotFound, to_http_response
+from clustergraph.errors import ClusterGraphError, NotFound, to_http_response
 from clustergraph.graph import location as graph_location
 from clustergraph.graph.db import Graph, GraphUnavailable, QueryTimeout
 from clustergraph.graph.location import GraphLocation
 from clustergraph.http.bookmarks import Bookmarks
 from clustergraph.http.cached_get import CachedGraphQL
 from clustergraph.http.cors import cors_middleware
-from clustergraph.http.errors import http_error, internal_error
+from clustergraph.http.errors import http_error, internal_error, tree_error
 from clustergraph.http.graphql import graphql_app
 from clustergraph.http.playground import PLAYGROUND_JS, asset_path
 from clustergraph.http.ratelimit import RateLimit
@@ -142,6 +142,10 @@ def create_app(settings: Settings | None = None, location: GraphLocation | None 
             Middleware(Bookmarks),
         ],
         # Starlette's own 404s and 405s answer JSON with a code, as everything else does.
-        exception_handlers={HTTPException: http_error, Exception: internal_error},
+        exception_handlers={
+            HTTPException: http_error,
+            ClusterGraphError: tree_error,
+            Exception: internal_error,
+        },
         lifespan=lifespan,
     )

@@ -1,7 +1,8 @@
 """Starlette's own refusals and the last resort, as errors of the tree (`clustergraph.errors`).
 
-The router's 404 (an unknown path) and 405 (a method a route does not take) and whatever
-escaped every route answer the one error shape with a code, like every other refusal.
+The router's 404 (an unknown path) and 405 (a method a route does not take), an error of the
+tree a route raises, and whatever else escaped every route answer the one error shape with a
+code, like every other refusal.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ async def http_error(request: Request, error: Exception) -> Response:
     else:
         refusal = RequestError(error.detail)
     return to_http_response(refusal)
+
+
+async def tree_error(request: Request, error: Exception) -> Response:
+    """An error of the tree that a route raised: its own status and code, in the one shape."""
+    assert isinstance(error, ClusterGraphError)
+    return to_http_response(error)
 
 
 async def internal_error(request: Request, error: Exception) -> Response:

@@ -3,7 +3,8 @@ propose-properties endpoints. Read-only; GET and POST; answers JSON (preview: HT
 
 Every browser origin may call them (OpenRefine runs on the analyst's own machine, on a
 port of its own), without credentials: `OpenCors` answers their preflights and marks their
-answers, in front of the service's own CORS allow-list, which governs the rest.
+answers, in front of the service's own CORS allow-list, which governs the rest. Errors of the
+tree raised here answer through the app's handler (`http.errors.tree_error`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clustergraph.errors import ClusterGraphError, PayloadTooLarge, to_http_response
+from clustergraph.errors import PayloadTooLarge
 from clustergraph.graph.db import Graph
 from clustergraph.reconcile import protocol, service
 
@@ -103,23 +104,20 @@ def _decoded(value: Any, what: str) -> Any:
 
 
 async def reconcile(request: Request) -> Response:
-    try:
-        params = await _params(request)
-        graph: Graph = request.app.state.graph
-        if "queries" in params:
-            return JSONResponse(
-                await service.reconcile(graph, protocol.batch(_decoded(params["queries"], "queries")))
-            )
-        if "extend" in params:
-            ext = protocol.extension(_decoded(params["extend"], "extend"), tuple(service.EXTEND_PROPERTIES))
-            return JSONResponse(await service.extend(graph, ext))
-        if "query" in params and isinstance(params["query"], str):
-            one = protocol.single(params["query"])
-            answer = await service.reconcile(graph, [one])
-            return JSONResponse(answer[one.id])
-        return JSONResponse(manifest(base_url(request)))
-    except ClusterGraphError as error:
-        return to_http_response(error)
+    params = await _params(request)
+    graph: Graph = request.app.state.graph
+    if "queries" in params:
+        return JSONResponse(
+            await service.reconcile(graph, protocol.batch(_decoded(params["queries"], "queries")))
+        )
+    if "extend" in params:
+        ext = protocol.extension(_decoded(params["extend"], "extend"), tuple(service.EXTEND_PROPERTIES))
+        return JSONResponse(await service.extend(graph, ext))
+    if "query" in params and isinstance(params["query"], str):
+        one = protocol.single(params["query"])
+        answer = await service.reconcile(graph, [one])
+        return JSONResponse(answer[one.id])
+    return JSONResponse(manifest(base_url(request)))
 
 
 def _kinds(value: str | None) -> tuple[str, ...] | None:
@@ -128,42 +126,33 @@ def _kinds(value: str | None) -> tuple[str, ...] | None:
 
 async def suggest(request: Request) -> Response:
     what = request.path_params["what"]
-    try:
-        params = await _params(request)
-        prefix = str(params.get("prefix", ""))[: protocol.MAX_TEXT]
-        if what == "entity":
-            graph: Graph = request.app.state.graph
-            return JSONResponse(await service.suggest_entities(graph, prefix, _kinds(params.get("type"))))
-        if what == "type":
-            return JSONResponse(service.suggest_types(prefix))
-        return JSONResponse(service.suggest_properties(prefix))
-    except ClusterGraphError as error:
-        return to_http_response(error)
+    params = await _params(request)
+    prefix = str(params.get("prefix", ""))[: protocol.MAX_TEXT]
+    if what == "entity":
+        graph: Graph = request.app.state.graph
+        return JSONResponse(await service.suggest_entities(graph, prefix, _kinds(params.get("type"))))
+    if what == "type":
+        return JSONResponse(service.suggest_types(prefix))
+    return JSONResponse(service.suggest_properties(prefix))
 
 
 async def preview(request: Request) -> Response:
     key = request.query_params.get("id", "").strip()
-    try:
-        if not key:
-            raise protocol.BadReconcileRequest("`id` names the entity to preview")
-        explore = f"{base_url(request)}/explore?key={quote(key, safe=':')}"
-        page = await service.preview(request.app.state.graph, key[: protocol.MAX_TEXT], explore)
-        return HTMLResponse(page, headers=PREVIEW_HEADERS)
-    except ClusterGraphError as error:
-        return to_http_response(error)
+    if not key:
+        raise protocol.BadReconcileRequest("`id` names the entity to preview")
+    explore = f"{base_url(request)}/explore?key={quote(key, safe=':')}"
+    page = await service.preview(request.app.state.graph, key[: protocol.MAX_TEXT], explore)
+    return HTMLResponse(page, headers=PREVIEW_HEADERS)
 
 
 async def propose(request: Request) -> Response:
     kind, limit = request.query_params.get("type"), request.query_params.get("limit")
-    try:
-        kinds = _kinds(kind)
-        if limit is not None and not (limit.isdigit() and int(limit) > 0):
-            raise protocol.BadReconcileRequest("`limit` must be a positive whole number")
-        return JSONResponse(
-            service.propose_properties(kinds[0] if kinds else None, int(limit) if limit else None)
-        )
-    except ClusterGraphError as error:
-        return to_http_response(error)
+    kinds = _kinds(kind)
+    if limit is not None and not (limit.isdigit() and int(limit) > 0):
+        raise protocol.BadReconcileRequest("`limit` must be a positive whole number")
+    return JSONResponse(
+        service.propose_properties(kinds[0] if kinds else None, int(limit) if limit else None)
+    )
 
 
 def routes() -> list[Route]:
