@@ -16,7 +16,7 @@ from clustergraph.model import (
     Kind,
 )
 
-_TYPE = {str: "string", int: "integer", bool: "boolean", list: "list of strings"}
+_TYPE = {str: "string", int: "integer", float: "number", bool: "boolean", list: "list of strings"}
 
 
 def _props(props: dict[str, type]) -> str:
