@@ -96,7 +96,11 @@ async def test_versions_and_latin_names_follow_the_table(gql: Any, places: Place
     data = body["data"]
     assert data["old"]["versions"] == ["2021"]
     assert data["new"] == {"versions": ["2024"], "parent": {"code": "PT1"}}
-    assert data["bg"] == {"name": "Severozapaden", "nameLatin": "Severozapaden", "nameNational": "Северозападен"}
+    assert data["bg"] == {
+        "name": "Severozapaden",
+        "nameLatin": "Severozapaden",
+        "nameNational": "Северозападен",
+    }
 
 
 LIST = """query ($regions: [String!]) {
@@ -105,7 +109,9 @@ LIST = """query ($regions: [String!]) {
   regions(filter: {regions: $regions}, first: 100) { totalCount nodes { ... on Region { code } } } }"""
 
 
-async def test_a_region_filter_matches_the_region_and_everything_inside(gql: Any, places: PlacesReport) -> None:
+async def test_a_region_filter_matches_the_region_and_everything_inside(
+    gql: Any, places: PlacesReport
+) -> None:
     data = (await gql(LIST, {"regions": ["PL2"]}))["data"]
     # PL2 (Makroregion południowy, level 1) holds Śląskie (PL22, level 2), its level-3 regions and cities.
     codes = {n["code"] for n in data["regions"]["nodes"]}
@@ -184,7 +190,11 @@ async def test_a_city_is_placed_in_a_region_only_where_the_tables_say(gql: Any, 
         {"krakow": krakow.key},
     )
     # NUTS names PL213 "Miasto Kraków": the region is the city.
-    assert body["data"]["krakow"] == {"name": "Kraków", "region": {"code": "PL213"}, "country": {"code": "PL"}}
+    assert body["data"]["krakow"] == {
+        "name": "Kraków",
+        "region": {"code": "PL213"},
+        "country": {"code": "PL"},
+    }
     # No source or label says which NUTS-3 region Katowice is in: linked to its country only.
     assert body["data"]["katowice"] == {"region": None, "country": {"code": "PL"}}
 
