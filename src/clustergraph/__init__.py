@@ -9,7 +9,8 @@ layers below it (tests/unit/test_layers.py holds the same list and checks every 
    W3C reconciliation service OpenRefine speaks to.
 3. `schema`: the GraphQL schema as plain Strawberry classes, their descriptions, the field model.
 4. `execution`: compile, bind, cost, run and shape a request; the policies every operation passes.
-5. `curation`, `importer`, `offline`, `ingest`, `live`, `auth`, `exporting`: what the service does besides reading.
+5. `curation`, `importer`, `offline`, `places`, `ingest`, `live`, `auth`, `exporting`: what the
+   service does besides reading (`places` loads the NUTS regions and cities).
 6. `translate`: a request's selection planned into what to fetch (plan nodes).
 7. `graph`: the Neo4j driver, migrations, the graph's version, where the graph lives.
 8. `cypher`: the text of every Cypher query, names taken only from `model`.

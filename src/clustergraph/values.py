@@ -25,6 +25,8 @@ from enum import Enum
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9-]*:[a-z0-9][a-z0-9.-]*")
 COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
+# A NUTS code: the country's two letters (EL for Greece), then up to three characters, one per level.
+NUTS_CODE_PATTERN = re.compile(r"[A-Z]{2}[0-9A-Z]{0,3}")
 DATE_PATTERN = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 LOCALIZED_NAME_PATTERN = re.compile(r"[a-z]{2}:.+", re.DOTALL)
 URL_PATTERN = re.compile(r"https?://[^\s/$.?#][^\s]*")
@@ -85,6 +87,12 @@ def key(value: str, field: str = "key") -> str:
 def country(value: str, field: str = "country") -> str:
     if not COUNTRY_PATTERN.fullmatch(value):
         raise ValueError(f'{field} takes ISO 3166-1 alpha-2 codes such as "PL", not {_shown(value)}')
+    return value
+
+
+def nuts_code(value: str, field: str = "region") -> str:
+    if not NUTS_CODE_PATTERN.fullmatch(value):
+        raise ValueError(f'{field} takes NUTS codes such as "CZ04" or "PL2", not {_shown(value)}')
     return value
 
 

@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"http", "web", "reconcile"},
     {"schema"},
     {"execution"},
-    {"curation", "importer", "offline", "ingest", "live", "auth", "exporting"},
+    {"curation", "importer", "offline", "places", "ingest", "live", "auth", "exporting"},
     {"translate"},
     {"graph"},
     {"cypher"},

@@ -261,6 +261,7 @@ class ListFilter:
     countries: tuple[str, ...] | None = None
     sector: str | None = None
     project: str | None = None
+    regions: tuple[str, ...] | None = None  # NUTS codes: the region and everything inside it
 
 
 @dataclass(frozen=True)

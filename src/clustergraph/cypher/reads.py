@@ -82,6 +82,19 @@ def _missing(e: Emitter, var: str, key: str, out: str) -> str:
 
 
 _IN_SECTOR = "IN_SECTOR|TARGETS_SECTOR"
+# From an entity up to the regions it lies in: actor or event -> city -> NUTS 3 -> 2 -> 1 -> 0.
+_UP_TO_REGIONS = "LOCATED_IN|HELD_IN|IN_REGION"
+_MAX_REGION_HOPS = 6
+
+
+def in_regions(e: Emitter, var: str, codes: tuple[str, ...]) -> str:
+    """`var` is one of the regions of `codes` or lies inside one (by its links, city, region)."""
+    return (
+        f"EXISTS {{ MATCH ({var})-[:{_UP_TO_REGIONS}*0..{_MAX_REGION_HOPS}]->(r:{Kind.REGION.value}) "
+        f"WHERE r.nutsCode IN {e.param(list(codes))} }}"
+    )
+
+
 _IN_PROJECT = "PARTNER_IN|PARTICIPATES_IN|EVENT_OF|FORMED_IN|CONTACT_FOR"
 
 
@@ -107,6 +120,8 @@ def _list_match(e: Emitter, kind: Kind, where: ListFilter) -> tuple[str, list[st
         found[1] = "projectFound, projectCandidates"
     if where.countries is not None:
         tests.append(f"n.country IN {e.param(list(where.countries))}")
+    if where.regions is not None:
+        tests.append(in_regions(e, "n", where.regions))
     if anchors:
         first, *rest = anchors
         tests += [f"EXISTS {{ {pattern} }}" for pattern in rest]
@@ -156,6 +171,7 @@ def search(
     countries: tuple[str, ...] | None,
     page: Page,
     plans: ConnectionPlans,
+    regions: tuple[str, ...] | None = None,
 ) -> CypherQuery:
     """Ask every search index (and the keys) and rank by the sum of their weighted scores.
 
@@ -171,6 +187,8 @@ def search(
         tests.append("(" + (" OR ".join(f"node:{kind_label(k)}" for k in kinds) or "false") + ")")
     if countries is not None:
         tests.append(f"node.country IN {e.param(list(countries))}")
+    if regions is not None:
+        tests.append(in_regions(e, "node", regions))
     where = f"WHERE {' AND '.join(tests)}" if tests else ""
     branches = [
         f"CALL db.index.fulltext.queryNodes('{index.name}', {e.param(queries.lucene[index.name])}) "
@@ -301,9 +319,12 @@ def cross_border_partners(
     limit: int,
     partners: Keyed,
     paths: tuple[tuple[str, PathPlans], ...],
+    regions: tuple[str, ...] | None = None,
 ) -> CypherQuery:
     e = Emitter()
     country_test = f"AND b.country IN {e.param(list(countries))}" if countries is not None else ""
+    if regions is not None:
+        country_test += f" AND {in_regions(e, 'b', regions)}"
     entries = ["`#country`: b.country", "`#distance`: length(p)", *e.keyed("b", partners)]
     entries += [f"`{key}`: {_path_map(e, 'p', path)}" for key, path in paths]
     actors = " OR ".join(f"b:{kind_label(k)}" for k in (Kind.CLUSTER, Kind.ORGANISATION))

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import LiteralString
 
-from clustergraph.model import ENTITY_LABEL, MERGED_INTO, MERGED_KEY_LABEL, REL_TYPES, Kind, properties_of
+from clustergraph.model import (
+    ENTITY_LABEL,
+    MERGED_INTO,
+    MERGED_KEY_LABEL,
+    REFERENCE_PROPERTIES,
+    REL_TYPES,
+    Kind,
+    properties_of,
+)
 
 # Each returns one row per input row that changed something (or, without `rows`, just
 # the counts): whether it was created, and
@@ -14,6 +22,8 @@ from clustergraph.model import ENTITY_LABEL, MERGED_INTO, MERGED_KEY_LABEL, REL_
 # and sources, an existing relationship always has sources; a node MERGE just created has
 # only its key, a relationship only its identity properties.
 _CHANGED_ONLY = "WHERE before <> after"
+# What `places load` added to the entity stays unless the row sets it (model.REFERENCE_PROPERTIES).
+_KEPT = ", ".join(f".{name}" for name in REFERENCE_PROPERTIES)
 
 
 def _returning(rows: bool, per_row: str) -> str:
@@ -25,13 +35,15 @@ def _returning(rows: bool, per_row: str) -> str:
 
 def upsert_nodes(kind: Kind, rows: bool = True) -> LiteralString:
     """Rows: the node's properties, `key` and `sources` included. Properties are replaced
-    whole; provenance edges follow `sources`."""
+    whole, but for the reference properties of places a row leaves out; provenance edges
+    follow `sources`."""
     label = Kind(kind).value
     return f"""
 UNWIND $rows AS props
 MERGE (n:{ENTITY_LABEL} {{key: props.key}})
 WITH n, props, properties(n) AS before
-SET n = props
+SET n = before {{{_KEPT}}}
+SET n += props
 SET n:{label}
 WITH n, props, before
 CALL (n, props) {{

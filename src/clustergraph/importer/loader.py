@@ -238,7 +238,8 @@ def _relationship_problem(
 def search_text(row: NodeRow) -> str:
     """Every name and alias of an entity, for the full-text index."""
     names = [v.split(":", 1)[1] for v in row.properties.get("names", [])]
-    return " | ".join(dict.fromkeys([*names, *row.properties.get("aliases", [])]))
+    code = [row.properties["nutsCode"]] if "nutsCode" in row.properties else []  # a region is found by code
+    return " | ".join(dict.fromkeys([*names, *row.properties.get("aliases", []), *code]))
 
 
 def node_params(row: NodeRow) -> dict[str, Any]:

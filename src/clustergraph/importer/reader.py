@@ -137,6 +137,11 @@ def _csv_value(column: str, value: str, types: dict[str, type]) -> Any:
             return int(value)
         except ValueError:
             raise ValueError(f"column {column!r} must be an integer, not {value!r}") from None
+    if expected is float:
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"column {column!r} must be a number, not {value!r}") from None
     if expected is bool:
         if value.lower() not in {"true", "false"}:
             raise ValueError(f"column {column!r} must be true or false, not {value!r}")

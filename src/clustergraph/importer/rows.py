@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -10,12 +11,18 @@ from clustergraph import values
 from clustergraph.model import REL_TYPES, Kind, properties_of, rel_properties_of
 from clustergraph.values import TextClass
 
-_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list of strings"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    list: "a list of strings",
+}
 _DATE_PROPERTIES = frozenset({"startDate", "endDate", "since"})
 _COUNTRY_PROPERTIES = frozenset({"country", "code"})
 _KEY_PROPERTIES = frozenset({"via", "project", "mergedKeys"})
 _FREE_TEXT_PROPERTIES = frozenset({"description", "address", "note"})
-_CODE_PROPERTIES = frozenset({"sourceId", "property", "unit"})
+_CODE_PROPERTIES = frozenset({"sourceId", "property", "unit", "nutsCode"})
 # Neo4j integers are 64-bit; a larger Python int fails in the driver, not here.
 _INT_BOUND = 2**53
 
@@ -26,11 +33,17 @@ def check_property(name: str, value: Any, allowed: dict[str, type]) -> Any:
         raise ValueError(f"unknown property {name!r}; allowed: {', '.join(sorted(allowed))}")
     expected = allowed[name]
     ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    if expected is float:  # a whole number is a number too (JSON writes 50.0 as 50 at times)
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
     if expected is list:
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
     if not ok:
         raise ValueError(f"property {name!r} must be {_TYPE_NAMES[expected]}")
     field = f"property {name!r}"
+    if expected is float:
+        if not math.isfinite(value):
+            raise ValueError(f"{field} must be a finite number")
+        return float(value)
     if expected is int:
         if not -_INT_BOUND <= value <= _INT_BOUND:
             raise ValueError(f"{field} must be between {-_INT_BOUND} and {_INT_BOUND}")

@@ -58,6 +58,12 @@ COUNTRY_CODES = (
     'ISO 3166-1 alpha-2 codes in capitals, such as ["PL", "CZ"]: only entities whose `countryCode` is one '
     "of them. Null: no filter; an empty list matches nothing. Another form of code: BAD_USER_INPUT."
 )
+REGION_CODES = (
+    'NUTS codes in capitals, such as ["CZ04", "PL2"]: only the regions of these codes, everything that lies '
+    "inside one (its regions further down, their cities) and what is located or held there, by its region or "
+    "its city. A link to a country alone does not place an entity in a region: filter by `countries` for "
+    "that. Null: no filter; an empty list matches nothing; a code of another form: BAD_USER_INPUT."
+)
 DATE = "As precise as its source: YYYY, YYYY-MM or YYYY-MM-DD; null when no source gives it."
 ACRONYM = "Its acronym as its sources write it; null when it has none."
 ACTOR = "`key:<id>:<name>` for an API key, `oidc:<subject>` for a JWT."

@@ -50,6 +50,7 @@ from clustergraph.translate.specs import EntityList
 @strawberry.input(description="Filters of the entity lists; each narrows the list.")
 class EntityFilter:
     countries: list[str] | None = strawberry.field(default=None, description=docs.COUNTRY_CODES)
+    regions: list[str] | None = strawberry.field(default=None, description=docs.REGION_CODES)
     sector: str | None = strawberry.field(
         default=None,
         description="Key of a sector: entities IN_SECTOR it, projects that TARGET it. "
@@ -133,6 +134,7 @@ EntityPage = Any
 
 Key = Annotated[str, strawberry.argument(description=docs.KEY)]
 Countries = Annotated[list[str] | None, strawberry.argument(description=docs.COUNTRY_CODES)]
+Regions = Annotated[list[str] | None, strawberry.argument(description=docs.REGION_CODES)]
 MaxHops = Annotated[
     int,
     strawberry.argument(description=f"The most relationships a path may have: {docs.bounded('max_hops')}"),
@@ -192,6 +194,7 @@ class Query:
             ),
         ] = None,
         countries: Countries = None,
+        regions: Regions = None,
         first: docs.First = 20,
         after: docs.After = None,
     ) -> SearchConnection:
@@ -299,6 +302,7 @@ class Query:
                 "Null: any other country; empty: none."
             ),
         ] = None,
+        regions: Regions = None,
         limit: Annotated[
             int,
             strawberry.argument(description=f"The most partners to return: {docs.bounded('max_page_size')}"),

@@ -615,18 +615,64 @@ class Country(Entity):
     )
 
 
-@strawberry.type(description="A NUTS region.")
+@strawberry.type(
+    description="A NUTS region (Eurostat's classification, versions 2021 and 2024, levels 0 to 3; "
+    "© European Union / Eurostat, CC BY 4.0)."
+)
 class Region(Entity):
-    nuts_level: int | None = stored(
-        description="Its level in the EU's NUTS classification of regions: 1, 2 or 3; null when unknown."
+    code: str | None = stored(
+        description="Its NUTS code, such as `CZ04`: two letters of the country (EL for Greece), then one "
+        "character per level. Null only for a region no NUTS table holds.",
+        metadata=graph(Property("nutsCode")),
     )
-    cities: RelationshipConnection = related("IN_REGION", direction=_IN, description="Cities in the region.")
+    level: int | None = stored(
+        description="Its NUTS level: 0 (the country), 1, 2 or 3; null when unknown.",
+        metadata=graph(Property("nutsLevel")),
+    )
+    nuts_level: int | None = stored(description="The same as `level` (kept for clients written before it).")
+    name_national: str | None = stored(
+        description="Its name as Eurostat gives it, in the national language(s) (`/` between two); null "
+        "for level 0 and for a region `clustergraph places load` has not reached."
+    )
+    name_latin: str | None = stored(
+        description="Eurostat's transliteration of a Cyrillic or Greek `nameNational` (`Severozapaden` "
+        "for `Северозападен`); null where the national name is in Latin script already."
+    )
+    versions: list[str] = stored(
+        description="The NUTS versions that hold its code: `2021`, `2024` or both; empty when unknown.",
+        metadata=graph(Property("nutsVersions", True)),
+    )
+    parent: Region | None = related_one(
+        "IN_REGION",
+        direction=_OUT,
+        targets=(Kind.REGION,),
+        description="The region one level up (its code less the last character); null at level 0.",
+    )
+    children: RelationshipConnection = related(
+        "IN_REGION", direction=_IN, targets=(Kind.REGION,), description="The regions one level down."
+    )
+    cities: RelationshipConnection = related(
+        "IN_REGION", direction=_IN, targets=(Kind.CITY,), description="Cities in the region."
+    )
     actors: RelationshipConnection = related("LOCATED_IN", direction=_IN, description="Actors located there.")
 
 
 @strawberry.type(description="A city.")
 class City(Entity):
-    region: Region | None = related_one("IN_REGION", direction=_OUT, description="Its region.")
+    latitude: float | None = stored(
+        description="Its latitude in degrees (WGS 84), from GeoNames (CC BY 4.0); null when unknown."
+    )
+    longitude: float | None = stored(
+        description="Its longitude in degrees (WGS 84), from GeoNames (CC BY 4.0); null when unknown."
+    )
+    geoname_id: int | None = stored(description="Its id in GeoNames; null when not matched to GeoNames.")
+    population: int | None = stored(description="Its population as GeoNames gives it; null when unknown.")
+    region: Region | None = related_one(
+        "IN_REGION",
+        direction=_OUT,
+        description="The most precise region it lies in, where a source states it or the NUTS labels "
+        "name it; null otherwise (never guessed).",
+    )
     actors: RelationshipConnection = related("LOCATED_IN", direction=_IN, description="Actors seated there.")
     events: RelationshipConnection = related("HELD_IN", direction=_IN, description="Events held there.")
 

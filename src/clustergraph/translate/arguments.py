@@ -26,6 +26,16 @@ def countries(codes: list[str] | None, name: str = "countries") -> tuple[str, ..
         raise BadInput(str(error)) from None
 
 
+def regions(codes: list[str] | None, name: str = "regions") -> tuple[str, ...] | None:
+    """NUTS codes as a filter (None: no filter; empty: nothing matches)."""
+    if codes is None:
+        return None
+    try:
+        return tuple(values.nuts_code(code, f"`{name}`") for code in codes)
+    except ValueError as error:
+        raise BadInput(str(error)) from None
+
+
 def rel_types(chosen: Sequence[Any] | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
     """The types asked for, each one of `allowed`; all of `allowed` when none are named."""
     if chosen is None:

@@ -225,7 +225,8 @@ def _search(field: RootField) -> Prepared:
     words = arguments.search_words(args["query"], settings.max_search_chars, settings.max_search_words)
     plans = root.connection_plans()
     countries = arguments.countries(args.get("countries"))
-    query = reads.search(lucene.compose(words), chosen, countries, page, plans)
+    regions = arguments.regions(args.get("regions"))
+    query = reads.search(lucene.compose(words), chosen, countries, page, plans, regions)
     return Prepared(query, lambda rows: _page_result(rows, page, plans))
 
 
@@ -235,7 +236,10 @@ def _entity_list(field: RootField) -> Prepared:
     page = root.planner.page(args)
     where = args.get("filter")
     list_filter = plan.ListFilter(
-        arguments.countries(_member(where, "countries")), _member(where, "sector"), _member(where, "project")
+        arguments.countries(_member(where, "countries")),
+        _member(where, "sector"),
+        _member(where, "project"),
+        arguments.regions(_member(where, "regions")),
     )
     descending = _value(args.get("orderBy")) == "NAME_DESC"
     plans = root.connection_plans()
@@ -355,8 +359,9 @@ def _cross_border_partners(field: RootField) -> Prepared:
         return row["partners"]
 
     countries = arguments.countries(args.get("countries"))
+    regions = arguments.regions(args.get("regions"))
     query = reads.cross_border_partners(
-        key, COOPERATION_TYPES, max_hops, countries, limit, tuple(partners), tuple(paths)
+        key, COOPERATION_TYPES, max_hops, countries, limit, tuple(partners), tuple(paths), regions
     )
     return Prepared(query, finish)
 
