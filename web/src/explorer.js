@@ -5,8 +5,10 @@
 // it, and a list view says the same for keyboards and screen readers.
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
-import { KINDS, kindOf } from './kinds.js';
+import { kindOf } from './kinds.js';
+import { applyFilters, cloneFilters, emptyFilters, FilterPanel, legendButtons } from './filters.js';
 import { positions, runLayout } from './layout.js';
+import { EDGE_FIELDS, edgeLabel, edgeRows, typeWords } from './relationships.js';
 import { readState, stateUrl } from './urlstate.js';
 import { el, EntityField, ListView, SearchBox } from './widgets.js';
 
@@ -18,14 +20,14 @@ const NEIGHBOURHOOD = `query ExplorerNeighbourhood($key: String!, $depth: Int!, 
   neighbourhood(key: $key, depth: $depth, limit: $limit) {
     truncated
     nodes { ${ENTITY} }
-    edges { id type from to role }
+    edges { ${EDGE_FIELDS} }
   }
 }`;
 const PATHS = `query ExplorerPaths($from: String!, $to: String!, $crossBorderOnly: Boolean!) {
   cooperationPaths(from: $from, to: $to, limit: 3, crossBorderOnly: $crossBorderOnly) {
     length countries borderCrossings
     nodes { ${ENTITY} }
-    edges { id type from to role }
+    edges { ${EDGE_FIELDS} }
   }
 }`;
 
@@ -90,7 +92,12 @@ async function graphql(query, variables) {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ query, variables }),
   });
-  const body = await response.json();
+  let body;
+  try {
+    body = await response.json();
+  } catch {
+    throw new Error(`the service answered ${response.status} without a readable body`);
+  }
   if (body.errors && body.errors.length) throw new Error(body.errors[0].message);
   return body.data;
 }
@@ -101,15 +108,6 @@ async function lastChange() {
   } catch {
     return null;  // no position: live changes from now on
   }
-}
-
-function kindShape(kind) {
-  const colour = kindOf(kind).colour;
-  return el('span', { class: `shape shape-${kindOf(kind).shape}`, style: `background:${colour}`, 'aria-hidden': 'true' });
-}
-
-function legendItems() {
-  return Object.entries(KINDS).map(([kind, k]) => el('li', { 'data-kind': kind }, kindShape(kind), k.label));
 }
 
 function layoutPage(root) {
@@ -132,6 +130,13 @@ function layoutPage(root) {
   const tooltip = el('div', { id: 'tooltip', role: 'tooltip', hidden: '' });
   const list = new ListView();
   const status = el('p', { id: 'status', role: 'status' });
+  // What failed, on the picture itself, with a way to try again.
+  const problemText = el('p', { id: 'problem-text' });
+  const retry = el('button', { type: 'button', id: 'retry' }, 'Try again');
+  const dismiss = el('button', { type: 'button', id: 'dismiss' }, 'Dismiss');
+  const problem = el('div', { id: 'problem', role: 'alert', hidden: '' }, problemText, el('div', { class: 'buttons' }, retry, dismiss));
+  const filters = new FilterPanel();
+  const legend = el('ul', { id: 'legend', 'aria-label': 'Kinds: press one to show or hide it' });
   root.replaceChildren(
     el('header', {},
       el('h1', {}, el('a', { href: '/explore' }, 'clustergraph'), ' explorer'),
@@ -140,7 +145,7 @@ function layoutPage(root) {
     el('main', {},
       el('div', { class: 'stage' },
         el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'View' }, undo, fit, relayout, copyLink),
-        network, tooltip),
+        network, tooltip, problem),
       el('aside', { 'aria-label': 'Details' },
         status,
         details,
@@ -150,16 +155,17 @@ function layoutPage(root) {
           el('label', {}, crossBorder, ' cross-border only'),
           el('div', { class: 'buttons' }, findPaths, clear)),
         paths,
+        filters.element,
         el('section', { id: 'exports' },
           el('h2', {}, 'Export'),
           el('p', { class: 'meta' }, 'What you see, with positions, colours and sizes:'),
           el('div', { class: 'buttons', id: 'view-exports' }, ...exportButtons),
           neighbourhoodExports),
         el('section', {}, el('h2', {}, 'Legend'),
-          el('ul', { id: 'legend' }, ...legendItems()),
-          el('p', { class: 'meta' }, 'Thick dark ring: the centre. Gold ring: selected. Red: on a highlighted path. Boxes: countries.')),
+          legend,
+          el('p', { class: 'meta' }, 'Thick dark ring: the centre. Gold ring: selected. Red: on a highlighted path. Boxes: countries. Click an edge for what it says.')),
         list.element)));
-  return { search, from, to, crossBorder, findPaths, clear, details, paths, undo, copyLink, relayout, fit, exportButtons, neighbourhoodExports, network, tooltip, list, status };
+  return { search, from, to, crossBorder, findPaths, clear, details, paths, undo, copyLink, relayout, fit, exportButtons, neighbourhoodExports, network, tooltip, list, status, problem, problemText, retry, dismiss, filters, legend };
 }
 
 // Cytoscape 3.34-3.35 flips a node's `:backgrounding` state twice in every drawing of a
@@ -223,7 +229,7 @@ const STYLE = [
       'target-arrow-shape': 'triangle',
       'arrow-scale': 0.8,
       'curve-style': 'bezier',
-      label: 'data(type)',
+      label: 'data(label)',
       'font-size': 10,
       'min-zoomed-font-size': 9,
       color: '#3e4c59',
@@ -236,6 +242,8 @@ const STYLE = [
   // Many nodes: straight edges (far cheaper to draw) and no edge labels.
   { selector: 'edge.large', style: { 'curve-style': 'haystack', label: '', 'target-arrow-shape': 'none' } },
   { selector: '.faded', style: { opacity: 0.2 } },
+  { selector: '.filtered', style: { display: 'none' } },
+  { selector: 'edge:selected', style: { width: 4, 'line-color': '#f0b429', 'target-arrow-color': '#f0b429' } },
   { selector: 'node.on-path', style: { 'border-width': 5, 'border-color': '#c81e1e', opacity: 1 } },
   {
     selector: 'edge.on-path',
@@ -265,7 +273,7 @@ function nodeElement(node, addedBy) {
 }
 
 function edgeElement(edge) {
-  return { group: 'edges', data: { id: edge.id, source: edge.from, target: edge.to, type: edge.type, role: edge.role } };
+  return { group: 'edges', data: { id: edge.id, source: edge.from, target: edge.to, type: edge.type, role: edge.role, label: edgeLabel(edge), edge } };
 }
 
 function download(blob, name) {
@@ -300,6 +308,8 @@ class Explorer {
     this.paths = null;
     this.history = [];
     this.busy = 0;
+    this.filters = emptyFilters();
+    this.failed = null;
     // Node count above which the performance options are on (a test compares both).
     this.large = LARGE;
     this.bind();
@@ -311,6 +321,10 @@ class Explorer {
     this.ui.to.onSearch = (text) => this.search(text);
     this.ui.search.onChoose = (key) => this.run('Loading the neighbourhood…', () => this.open(key));
     this.cy.on('tap', 'node:childless', (event) => this.select(event.target.id()));
+    this.cy.on('tap', 'edge', (event) => this.showEdge(event.target));
+    this.ui.filters.onChange = (filters) => this.setFilters(filters);
+    this.ui.retry.addEventListener('click', () => this.retryFailed());
+    this.ui.dismiss.addEventListener('click', () => this.showProblem(null));
     this.cy.on('dbltap', 'node:childless', (event) => this.run('Expanding…', () => this.expand(event.target.id())));
     this.cy.on('mouseover', 'node:childless', (event) => this.showTooltip(event.target));
     this.cy.on('mouseout', 'node', () => { this.ui.tooltip.hidden = true; });
@@ -360,16 +374,62 @@ class Explorer {
     try {
       await work();
       this.busy -= 1;
+      if (this.failed && this.failed.label === label) this.showProblem(null);
       if (!this.busy) this.setStatus('', 'ready');
     } catch (error) {
       this.busy -= 1;
-      this.setStatus(`${label.replace('…', '')} failed: ${error.message}`, this.busy ? null : 'error');
+      const text = `${label.replace('…', '')} failed: ${explain(error)}`;
+      this.setStatus(text, this.busy ? null : 'error');
+      this.showProblem({ label, text, work });
     }
   }
 
+  /** Shows what failed on the picture, with a retry (null: hides it). */
+  showProblem(failed) {
+    this.failed = failed;
+    this.ui.problem.hidden = !failed;
+    this.ui.problemText.textContent = failed ? failed.text : '';
+    if (failed) this.ui.retry.focus({ preventScroll: true });
+  }
+
+  retryFailed() {
+    const failed = this.failed;
+    this.showProblem(null);
+    if (failed) this.run(failed.label, failed.work);
+  }
+
   async search(text) {
-    const data = await graphql(SEARCH, { query: text }).catch(() => null);
-    return data ? data.search.edges.map(({ node }) => node) : null;
+    try {
+      const data = await graphql(SEARCH, { query: text });
+      if (this.failed && this.failed.label === 'Searching…') this.showProblem(null);
+      return data.search.edges.map(({ node }) => node);
+    } catch (error) {
+      const text_ = `Search failed: ${explain(error)}`;
+      this.setStatus(text_, this.busy ? null : 'error');
+      this.showProblem({ label: 'Searching…', text: text_, work: () => this.ui.search.search(this.ui.search.input.value.trim()) });
+      return null;
+    }
+  }
+
+  // ---- filters ------------------------------------------------------------------------------
+
+  setFilters(filters) {
+    this.filters = filters;
+    this.afterChange();
+  }
+
+  toggleKind(kind) {
+    const next = cloneFilters(this.filters);
+    if (next.kinds.has(kind)) next.kinds.delete(kind);
+    else next.kinds.add(kind);
+    this.setFilters(next);
+  }
+
+  renderFilters() {
+    const hidden = applyFilters(this.cy, this.filters);
+    this.ui.filters.render(this.cy, this.filters, hidden);
+    this.ui.legend.replaceChildren(...legendButtons(this.filters, (kind) => this.toggleKind(kind)));
+    document.body.dataset.hidden = String(hidden.nodes);
   }
 
   // ---- the state of the view, and the URL that holds it --------------------------------
@@ -383,6 +443,7 @@ class Explorer {
       to: this.paths ? this.paths.to : '',
       crossBorderOnly: this.paths ? this.paths.crossBorderOnly : false,
       seed: this.seed,
+      filters: this.filters,
     };
   }
 
@@ -412,6 +473,7 @@ class Explorer {
   // Reopens a view from its URL: centre, expansions in order, paths, selection.
   async restore(state) {
     this.seed = state.seed;
+    this.filters = state.filters;
     this.ui.from.input.value = state.from;
     this.ui.to.input.value = state.to;
     this.ui.crossBorder.checked = state.crossBorderOnly;
@@ -625,6 +687,7 @@ class Explorer {
 
   afterChange() {
     this.follow();
+    this.renderFilters();
     this.ui.list.render(this.cy, this.center);
     const count = this.cy.nodes(':childless').length;
     document.body.dataset.nodes = String(count);
@@ -665,6 +728,20 @@ class Explorer {
         action('Path from here', 'path-from-here', () => this.ui.from.set(key, data.name)),
         action('Path to here', 'path-to-here', () => this.ui.to.set(key, data.name))));
     if (key === this.center) this.ui.details.querySelector('#collapse').disabled = true;
+  }
+
+  /** The details panel of a relationship: its type, ends, qualifiers and sources. */
+  showEdge(edge) {
+    const data = edge.data('edge');
+    const nameOf = (key) => {
+      const node = this.cy.getElementById(key);
+      return node.nonempty() ? node.data('name') : key;
+    };
+    this.cy.nodes(':selected').unselect();
+    this.ui.details.replaceChildren(
+      el('h2', {}, `${nameOf(data.from)} — ${typeWords(data.type)} → ${nameOf(data.to)}`),
+      el('dl', { class: 'edge-rows' }, ...edgeRows(data, nameOf).flatMap(([label, value]) => [el('dt', {}, label), el('dd', {}, value)])),
+      sourcesLine(data.sources));
   }
 
   showTooltip(node) {
@@ -721,7 +798,9 @@ class Explorer {
       return el('li', { class: 'path' },
         el('strong', { class: 'countries' }, path.countries.join(' → ') || '(no country)'),
         el('span', {}, ` · ${crossings} · ${path.length} hops`),
-        el('ol', {}, ...path.nodes.map((n) => el('li', {}, n.name, n.countryCode ? el('small', {}, ` ${n.countryCode}`) : ''))));
+        el('ol', {}, ...path.nodes.map((n, i) => el('li', {},
+          n.name, n.countryCode ? el('small', {}, ` ${n.countryCode}`) : '',
+          path.edges[i] ? el('span', { class: 'hop' }, ` — ${edgeLabel(path.edges[i])} ${path.edges[i].from === n.key ? '→' : '←'}`) : ''))));
     });
     this.ui.paths.replaceChildren(el('h2', {}, 'Paths found'), el('ul', { id: 'path-list' }, ...items));
   }
@@ -741,22 +820,40 @@ class Explorer {
   /** The view as the export endpoints take it: each node's key, place, colour and size. */
   view() {
     return {
-      nodes: this.cy.nodes(':childless').map((n) => ({
+      nodes: this.cy.nodes(':childless').not('.filtered').map((n) => ({
         key: n.id(), x: n.position('x'), y: n.position('y'), colour: n.data('colour'), size: n.width(),
       })),
-      edges: this.cy.edges().map((e) => e.id()),
+      edges: this.cy.edges().not('.filtered').map((e) => e.id()),
     };
   }
 
   async exportView(fmt) {
+    const view = this.view();
+    if (!view.nodes.length) throw new Error('there is nothing to export: the view shows no entity (search one, or show what the filters hide)');
     const response = await fetch(`/export/${fmt}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(this.view()),
+      body: JSON.stringify(view),
     });
-    if (!response.ok) throw new Error((await response.json()).error);
+    if (!response.ok) throw new Error(await errorText(response));
     const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
     download(await response.blob(), name ? name[1] : `clustergraph-view.${fmt}`);
+  }
+}
+
+/** A failure in words a reader can act on (the service's message, or what the network did). */
+function explain(error) {
+  if (error instanceof TypeError) return 'the service could not be reached (offline, or the server is down); try again in a moment';
+  return error.message;
+}
+
+async function errorText(response) {
+  try {
+    const body = await response.json();
+    if (body.errors) return body.errors[0].message;
+    return body.error || `the service answered ${response.status}`;
+  } catch {
+    return `the service answered ${response.status}`;
   }
 }
 
