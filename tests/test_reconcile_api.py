@@ -159,7 +159,7 @@ async def test_suggest_preview_and_extension_follow_the_schemas(http: httpx.Asyn
     validate("data-extension-response", answer)
     arleg = answer["rows"]["organisation:arleg"]
     assert arleg["country"] == [{"id": "country:pl", "name": "Poland"}]
-    assert arleg["region"] == [{"id": "region:dolnoslaskie", "name": "Dolnośląskie"}]
+    assert arleg["region"] == [{"id": "region:pl51", "name": "Dolnośląskie"}]
     assert arleg["city"] == [{"id": "city:legnica", "name": "Legnica"}]
     assert arleg["projects"] == [{"id": "project:clusters-cord", "name": "Clusters-Cord"}]
     assert arleg["partnerCount"] == [{"int": 10}]  # the other ten partners of Clusters-Cord
