@@ -14,7 +14,6 @@ HTTP status). Nothing else writes an error body.
     │   ├── curation.validate.InvalidInput                                      (field)
     │   └── ingest.document.IngestError
     ├── QueryTooComplex                     QUERY_TOO_COMPLEX              400  (bound, limit, value)
-    │   └── QueryOutOfMemory                                                    (bound: memory)
     ├── DocumentError                       GRAPHQL_VALIDATION_FAILED      400
     │   └── ParseFailed                     GRAPHQL_PARSE_FAILED           400
     ├── RequestError                        BAD_REQUEST                    400
@@ -205,22 +204,6 @@ class QueryTooComplex(ClusterGraphError):
         if self.value is not None:
             extensions["value"] = self.value
         return extensions
-
-
-class QueryOutOfMemory(QueryTooComplex):
-    """A read needed more of Neo4j's heap than one transaction may hold (`db.memory.transaction.max`).
-
-    Found while running, not before: the cost rules bound the work a document asks for, and
-    this bound, Neo4j's own, holds the memory of what slips past them."""
-
-    public_message = "The query needs more database memory than one request may use; ask for less."
-
-    def __init__(self, message: str = "") -> None:
-        ClusterGraphError.__init__(self, message)
-        self.bound, self.value, self.limit = "memory", None, 0
-
-    def extensions(self) -> dict[str, Any]:
-        return {"code": self.code, "bound": self.bound}
 
 
 class DocumentError(ClusterGraphError):

@@ -45,13 +45,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from clustergraph.errors import (
-    BadBookmark,
-    GraphUnavailable,
-    QueryOutOfMemory,
-    QueryTimeout,
-    UnknownBookmark,
-)
+from clustergraph.errors import BadBookmark, GraphUnavailable, QueryTimeout, UnknownBookmark
 from clustergraph.graph.location import GraphLocation
 from clustergraph.metrics import NEO4J_ERRORS, NEO4J_QUERIES
 
@@ -183,14 +177,6 @@ def _translate(error: Exception) -> Exception:
         return GraphUnavailable(str(error))
     if isinstance(error, ClientError) and code and "TransactionTimedOut" in code:
         return QueryTimeout(str(error))
-    if code and "MemoryPoolOutOfMemoryError" in code:
-        # One transaction past its share (db.memory.transaction.max) asked too much; the
-        # pool of all of them (the total) being full is the server's state, not the query's.
-        if "db.memory.transaction.max" in str(error) or "dbms.memory.transaction.max" in str(error):
-            return QueryOutOfMemory(str(error))
-        return GraphUnavailable(str(error))
-    if code and "General.OutOfMemoryError" in code:
-        return GraphUnavailable(str(error))
     if isinstance(error, DriverError) and not isinstance(error, Neo4jError):
         return GraphUnavailable(str(error))
     return error
@@ -217,11 +203,6 @@ class Reachability:
 
     def answered(self) -> None:
         self._refused_until = 0.0
-
-
-def _out_of_memory(error: Exception) -> bool:
-    code = error.code if isinstance(error, Neo4jError) else None
-    return "OutOfMemoryError" in (code or "")
 
 
 def _unreachable(error: Exception) -> bool:
@@ -377,11 +358,7 @@ class Graph:
             try:
                 records = await self._read_once(query, params, manager, deadline)
             except (DriverError, Neo4jError, GraphUnavailable) as error:
-                retryable = (
-                    not isinstance(error, GraphUnavailable)
-                    and error.is_retryable()
-                    and not _out_of_memory(error)  # the same read would need the same memory
-                )
+                retryable = not isinstance(error, GraphUnavailable) and error.is_retryable()
                 if not retryable or loop.time() + delay >= deadline:
                     if _unreachable(error):
                         self.reachability.failed()

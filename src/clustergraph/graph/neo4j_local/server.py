@@ -36,15 +36,6 @@ class Neo4jLocalError(OperatorError):
     """The managed server could not be set up or started; the message says why and what to do."""
 
 
-def heap_share(heap: str, parts: int) -> str:
-    """One `parts`-th of a heap size written as Neo4j takes it (`512m`, `2g`), in MiB."""
-    units = {"k": 1 / 1024, "m": 1, "g": 1024}
-    number, unit = heap[:-1], heap[-1].lower()
-    if unit not in units or not number.isdigit():
-        raise Neo4jLocalError(f"Heap size {heap!r} is not a number followed by k, m or g (e.g. 512m).")
-    return f"{max(int(int(number) * units[unit]) // parts, 8)}m"
-
-
 @dataclass(frozen=True)
 class LocalServer:
     home: Path
@@ -171,14 +162,6 @@ class LocalServer:
             "server.memory.heap.initial_size": self.heap,
             "server.memory.heap.max_size": self.heap,
             "server.memory.pagecache.size": self.pagecache,
-            # What one transaction may hold of the heap, and all of them together: past the
-            # first a query is refused (QUERY_TOO_COMPLEX, bound memory), past the second it is
-            # answered 503; both below the heap, so that no query runs the server out of it.
-            "db.memory.transaction.max": heap_share(self.heap, 8),
-            "dbms.memory.transaction.total.max": heap_share(self.heap, 2),
-            # Plans kept per database (1,000 by default): each distinct selection is its own
-            # Cypher text, and a client sending thousands of them would fill the heap with plans.
-            "server.memory.query_cache.per_db_cache_num_entries": "250",
             "dbms.usage_report.enabled": "false",
             "dbms.security.auth_enabled": "true",
             "db.transaction.timeout": "60s",
