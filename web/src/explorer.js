@@ -378,10 +378,15 @@ class Explorer {
       if (!this.busy) this.setStatus('', 'ready');
     } catch (error) {
       this.busy -= 1;
-      const text = `${label.replace('…', '')} failed: ${explain(error)}`;
-      this.setStatus(text, this.busy ? null : 'error');
-      this.showProblem({ label, text, work });
+      this.fail(label, error, work);
     }
+  }
+
+  /** Says what failed, in the status line and on the picture, with `work` as its retry. */
+  fail(label, error, work) {
+    const text = `${label.replace('…', '')} failed: ${explain(error)}`;
+    this.setStatus(text, this.busy ? null : 'error');
+    this.showProblem({ label, text, work });
   }
 
   /** Shows what failed on the picture, with a retry (null: hides it). */
@@ -401,12 +406,10 @@ class Explorer {
   async search(text) {
     try {
       const data = await graphql(SEARCH, { query: text });
-      if (this.failed && this.failed.label === 'Searching…') this.showProblem(null);
+      if (this.failed && this.failed.label === 'Search…') this.showProblem(null);
       return data.search.edges.map(({ node }) => node);
     } catch (error) {
-      const text_ = `Search failed: ${explain(error)}`;
-      this.setStatus(text_, this.busy ? null : 'error');
-      this.showProblem({ label: 'Searching…', text: text_, work: () => this.ui.search.search(this.ui.search.input.value.trim()) });
+      this.fail('Search…', error, () => this.ui.search.search(this.ui.search.input.value.trim()));
       return null;
     }
   }

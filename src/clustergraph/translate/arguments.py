@@ -9,31 +9,31 @@ What an empty list means is decided here, once, for every field: an empty filter
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from clustergraph import values
 from clustergraph.errors import BadUserInput as BadInput
 
 
-def countries(codes: list[str] | None, name: str = "countries") -> tuple[str, ...] | None:
-    """The codes as a filter (None: no filter; empty: nothing matches)."""
+def _codes(codes: list[str] | None, check: Callable[[str, str], str], name: str) -> tuple[str, ...] | None:
+    """Codes as a filter, each checked (None: no filter; empty: nothing matches)."""
     if codes is None:
         return None
     try:
-        return tuple(values.country(code, f"`{name}`") for code in codes)
+        return tuple(check(code, f"`{name}`") for code in codes)
     except ValueError as error:
         raise BadInput(str(error)) from None
+
+
+def countries(codes: list[str] | None, name: str = "countries") -> tuple[str, ...] | None:
+    """Country codes as a filter."""
+    return _codes(codes, values.country, name)
 
 
 def regions(codes: list[str] | None, name: str = "regions") -> tuple[str, ...] | None:
-    """NUTS codes as a filter (None: no filter; empty: nothing matches)."""
-    if codes is None:
-        return None
-    try:
-        return tuple(values.nuts_code(code, f"`{name}`") for code in codes)
-    except ValueError as error:
-        raise BadInput(str(error)) from None
+    """NUTS codes as a filter."""
+    return _codes(codes, values.nuts_code, name)
 
 
 def rel_types(chosen: Sequence[Any] | None, allowed: tuple[str, ...]) -> tuple[str, ...]:
